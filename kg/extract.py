@@ -1,0 +1,890 @@
+"""Article text → entities and relations, using spaCy's parse and geokg's lexicons.
+
+Two passes over the article:
+
+1. **Mentions**: gazetteer phrases (countries, capitals, demonyms, organisations,
+   places, titles, issues), capitalised names with a telling head word ("…
+   Council", "… Agreement", "… Forum"), spaCy's named entities, persons
+   introduced by a title, and noun phrases headed by agreement or event words.
+   Mentions are then resolved to one entity per real thing (surnames to full
+   names, acronyms to their long form, capitals used as actors to their country).
+2. **Relations**: rules over the dependency parse of each sentence (verb and
+   noun triggers with their subjects and objects, titles, appositions,
+   membership copulas, event participants and venues), skipping negated,
+   hedged and unattributed statements.
+
+Examples:
+    >>> from kg.reader import read_text
+    >>> ex = extract(read_text("Japan and France signed the Paris Agreement."))
+    >>> sorted(e.label for e in ex.entities if e.cls == "Country")
+    ['France', 'Japan']
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .lexicon import Lexicon, load_lexicon
+from .model import Document, Entity, Evidence, Extraction, Relation
+from .vocab import slug
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Span, Token
+
+ORG_HEADS = {
+    "council", "organization", "organisation", "agency", "ministry", "commission", "group", "holdings",
+    "association", "federation", "collective", "party", "union", "bank", "fund", "police", "navy", "army",
+    "force", "forces", "guard", "corporation", "company", "institute", "committee", "community",
+    "secretariat", "parliament", "assembly", "court", "office", "department", "service", "authority",
+    "solution", "solutions", "technology", "technologies", "industries", "steelworkers", "coalition",
+    "front", "movement", "network", "foundation", "inc", "corp", "ltd", "airlines", "energy", "motors",
+    "systems", "aviation", "sistemas", "chamber", "board", "cabinet", "senate", "congress", "mission",
+    "programme", "program", "alliance", "bureau", "directorate", "administration", "government",
+    "brigade", "militia", "faction", "league", "tribunal", "club", "circle", "unit",
+}
+AGREEMENT_NAME_HEADS = {
+    "agreement", "treaty", "pact", "accord", "declaration", "convention", "protocol", "charter",
+    "memorandum", "resolution", "compact", "act", "partnership", "deal", "framework", "initiative",
+}
+EVENT_NAME_HEADS = {"summit", "forum", "conference", "show", "games", "expo", "olympics", "congress",
+                    "dialogue", "war", "talks", "exercise", "exercises"}
+LOCATION_NAME_HEADS = {
+    "route", "sea", "strait", "field", "bay", "island", "islands", "province", "region", "base", "house",
+    "hill", "canal", "gulf", "peninsula", "port", "ocean", "river", "valley", "desert", "mountains",
+    "square", "palace", "street", "airport", "district", "state", "county", "city", "coast", "reef",
+    "reefs", "shoal", "harbour", "harbor", "de",
+}
+CONNECTORS = {"of", "the", "for", "and", "de", "du", "des", "la", "le", "on", "&", "-", "–", "al", "bin",
+              "von", "van", "der", "del", "da", "di"}
+PRONOUNS_PERSON = {"he", "she", "him", "her", "his", "hers"}
+PRONOUNS_GROUP = {"they", "them", "their", "theirs"}
+PRONOUNS_THING = {"it", "its"}
+SUBJ_DEPS = {"nsubj", "nsubjpass", "csubj"}
+CLASS_OF_KIND = {
+    "country": "Country", "capital": "Country", "demonym": "Country", "org": "Organization",
+    "person": "Person", "region": "Location", "city": "Location", "location": "Location",
+    "agreement": "Agreement", "event": "Event", "issue": "Issue",
+}
+ACTORS = {"Person", "Country", "Organization"}
+DASHES = "-–—‐‑−"
+
+
+@dataclass
+class Mention:
+    """A span of one sentence that names (or refers back to) an entity."""
+
+    start: int  # token index in the paragraph doc
+    end: int  # exclusive
+    kind: str
+    key: str = ""
+    text: str = ""
+    label: str = ""
+    aliases: tuple[str, ...] = ()
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass
+class Ent:
+    key: str
+    cls: str
+    label: str
+    aliases: list[str] = field(default_factory=list)
+    order: int = 0
+    titles: set[str] = field(default_factory=set)
+    head: str = ""
+    words: frozenset[str] = frozenset()
+    attributes: dict[str, str] = field(default_factory=dict)
+    keep: bool = True
+
+    def add_alias(self, alias: str) -> None:
+        alias = _clean_label(alias)
+        if alias and alias != self.label and alias not in self.aliases:
+            self.aliases.append(alias)
+
+
+def _clean_label(text: str) -> str:
+    text = re.sub(r"\s+", " ", text).strip(" ,;:\"'“”‘’()")
+    text = re.sub(r"^(the|a|an|this|that|these|those|its|their|his|her|our)\s+", "", text, flags=re.I)
+    return text.strip()
+
+
+def _content_words(text: str) -> frozenset[str]:
+    return frozenset(w for w in re.findall(r"[a-z0-9]+", text.lower()) if len(w) > 2)
+
+
+class _Sentence:
+    """One sentence with its resolved mentions, as the relation rules see it."""
+
+    def __init__(self, span: Span, offset: int, heading: bool) -> None:
+        self.span = span
+        self.offset = offset
+        self.heading = heading
+        self.mentions: list[Mention] = []
+        self.token_key: dict[int, str] = {}
+
+    @property
+    def text(self) -> str:
+        return self.span.text
+
+    @property
+    def start_char(self) -> int:
+        return self.offset + self.span.start_char
+
+    @property
+    def end_char(self) -> int:
+        return self.offset + self.span.end_char
+
+
+class Extractor:
+    """Runs both passes over one document. Use :func:`extract`."""
+
+    def __init__(self, document: Document, lexicon: Lexicon, nlp: Any) -> None:
+        self.doc = document
+        self.lex = lexicon
+        self.nlp = nlp
+        self.trig = lexicon.triggers
+        self.entities: dict[str, Ent] = {}
+        self.relations: list[Relation] = []
+        self.sentences: list[_Sentence] = []
+        self.article_key = document.key
+        self._order = 0
+        self._tables = _surface_tables(lexicon, nlp)
+        self.acronyms: dict[str, str] = {}
+        self.recent: list[tuple[int, str]] = []  # (global order, key) in reading order
+
+    # ------------------------------------------------------------------ pass 0: text
+    def paragraphs(self) -> list[tuple[int, str, bool]]:
+        """(offset, text, is_heading) for the title and each paragraph of the body."""
+        text = self.doc.text
+        out: list[tuple[int, str, bool]] = []
+        body_start = self.doc.body_start
+        for m in re.finditer(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*", text):
+            start, chunk = m.start(), m.group()
+            if m.end() <= body_start:
+                out.append((start, chunk, True))
+                continue
+            if start < body_start:
+                chunk = chunk[body_start - start:]
+                start = body_start
+            stripped = chunk.strip()
+            if not stripped:
+                continue
+            words = stripped.split()
+            heading = len(words) <= 14 and not re.search(r"[.!?\"”:;)]$", stripped)
+            lead = len(chunk) - len(chunk.lstrip())
+            out.append((start + lead, chunk.strip(), heading))
+        return out
+
+    def run(self) -> Extraction:
+        paras = self.paragraphs()
+        docs = self.nlp.pipe([p[1] for p in paras])
+        for (offset, _text, heading), pdoc in zip(paras, docs):
+            for sent in pdoc.sents:
+                if not sent.text.strip():
+                    continue
+                s = _Sentence(sent, offset, heading)
+                self.find_mentions(s)
+                self.sentences.append(s)
+        self.resolve()
+        self.relate()
+        return self.result()
+
+    # ------------------------------------------------------------------ pass 1: mentions
+    def find_mentions(self, s: _Sentence) -> None:
+        span = s.span
+        taken: set[int] = set()
+        found: list[Mention] = []
+
+        def take(m: Mention) -> bool:
+            if any(i in taken for i in range(m.start, m.end)):
+                return False
+            taken.update(range(m.start, m.end))
+            found.append(m)
+            return True
+
+        for m in self._capitalised_names(span):
+            take(m)
+        for m in self._gazetteer(span):
+            take(m)
+        for m in self._titled_persons(span, taken):
+            take(m)
+        for m in self._named_entities(span):
+            take(m)
+        inner = list(found)
+        phrases = []
+        for m in self._noun_phrases(span, taken):
+            head_i = m.extra.get("head_i", m.start)
+            if head_i in taken or any(p.start <= head_i < p.end for p in phrases):
+                continue
+            phrases.append(m)
+        # names inside a phrase ("Trump–Takaichi summit") or inside a proper name
+        # ("U.S.–Japan Security Treaty") stay available as inner mentions
+        for m in found + phrases:
+            if m.kind in ("agreement", "event"):
+                m.extra["inner"] = [x for x in inner + self._gazetteer(span)
+                                    if x is not m and m.start <= x.start and x.end <= m.end]
+        found.extend(phrases)
+        found.sort(key=lambda m: (m.start, -m.end))
+        self._acronym_definitions(span, found)
+        s.mentions = found
+
+    def _gazetteer(self, span: Span) -> list[Mention]:
+        out = []
+        toks = [t.text for t in span]
+        lows = [t.lower() for t in toks]
+        i = 0
+        exact, lower = self._tables
+        while i < len(toks):
+            hit = None
+            for n in range(min(8, len(toks) - i), 0, -1):
+                seq = tuple(toks[i:i + n])
+                if seq in exact:
+                    hit = (n, exact[seq])
+                    break
+                lseq = tuple(lows[i:i + n])
+                if lseq in lower:
+                    hit = (n, lower[lseq])
+                    break
+            if hit is None:
+                i += 1
+                continue
+            n, (kind, key) = hit
+            start = span.start + i
+            text = span.doc[start:start + n].text
+            if kind == "issue" and not self._issue_ok(span.doc[start:start + n]):
+                i += n
+                continue
+            out.append(Mention(start, start + n, kind, key, text))
+            i += n
+        return out
+
+    def _issue_ok(self, sp: Span) -> bool:
+        # an issue word used as a plain adjective or inside a proper name is not an issue
+        if any(t.pos_ == "PROPN" and t.text[:1].isupper() and t.i != sp.start for t in sp):
+            return False
+        root = sp.root
+        return root.pos_ in ("NOUN", "PROPN", "ADJ", "VERB") and root.dep_ != "amod" or root.dep_ == "compound"
+
+    def _capitalised_names(self, span: Span) -> list[Mention]:
+        """Proper names whose last word tells the class: '… Council', '… Treaty', '… Forum'."""
+        out = []
+        toks = list(span)
+        i = 0
+        while i < len(toks):
+            t = toks[i]
+            if not _is_cap(t) or t.is_sent_start and t.lower_ in ("the", "a", "an"):
+                i += 1
+                continue
+            j = i
+            last_cap = i
+            while j + 1 < len(toks):
+                nxt = toks[j + 1]
+                if _is_cap(nxt) or nxt.like_num and _is_cap(toks[j]):
+                    j += 1
+                    last_cap = j
+                elif nxt.lower_ in CONNECTORS and j + 2 < len(toks) and (
+                        _is_cap(toks[j + 2]) or toks[j + 2].lower_ in ("the",) and j + 3 < len(toks)
+                        and _is_cap(toks[j + 3])):
+                    j += 1
+                else:
+                    break
+            end = last_cap + 1
+            start = i
+            while start < end and toks[start].lower_ in ("the", "a", "an"):
+                start += 1
+            if end - start >= 2:
+                head = toks[end - 1].lower_
+                words = [x.lower_ for x in toks[start:end]]
+                kind = None
+                if head in AGREEMENT_NAME_HEADS or toks[end - 1].like_num and words[-2] in (
+                        "resolution", "agreement", "phase"):
+                    kind = "agreement"
+                elif head in EVENT_NAME_HEADS and not (end < len(toks) and toks[end].lower_ in ("for", "of")
+                                                       and head == "forum"):
+                    kind = "event"
+                elif head in ORG_HEADS or (head == "forum"):
+                    kind = "org"
+                elif head in LOCATION_NAME_HEADS:
+                    kind = "location"
+                if kind:
+                    sp = span.doc[span.start + start:span.start + end]
+                    # a known country/organisation name is not re-labelled by its head word
+                    if sp.text in self.lex.org_by_surface:
+                        kind = "org"
+                    elif sp.text in self.lex.country_by_surface:
+                        kind = "country"
+                    out.append(Mention(sp.start, sp.end, kind, "", sp.text, extra={"named": True}))
+            i = max(end, i + 1)
+        return out
+
+    def _titled_persons(self, span: Span, taken: set[int]) -> list[Mention]:
+        """'Prime Minister Sanae Takaichi', 'Its energy minister, Nurlan Seitkali' — a title then a name."""
+        out = []
+        toks = list(span)
+        lows = [t.lower_ for t in toks]
+        i = 0
+        while i < len(toks):
+            n = self._title_at(lows, i)
+            if not n:
+                i += 1
+                continue
+            j = i + n
+            # "Prime Minister of Japan X"? skip "of <Country>"
+            if j < len(toks) and toks[j].text == ",":
+                j += 1
+            k = j
+            while k < len(toks) and (toks[k].text in self.lex.honorifics or self._title_at(lows, k)):
+                k += self._title_at(lows, k) or 1
+            start = k
+            while k < len(toks) and (_is_name_token(toks[k]) or (
+                    toks[k].lower_ in ("bin", "al", "de", "van", "von", "da", "el", "ibn", "al-")
+                    and k + 1 < len(toks) and _is_name_token(toks[k + 1]))):
+                k += 1
+            if k > start and not any(span.start + x in taken for x in range(start, k)):
+                name = span.doc[span.start + start:span.start + k]
+                if not self._is_known_non_person(name.text):
+                    out.append(Mention(name.start, name.end, "person", "", name.text,
+                                       extra={"title_start": span.start + i}))
+            i = max(i + n, k)
+        return out
+
+    def _title_at(self, lows: list[str], i: int) -> int:
+        for n in (4, 3, 2, 1):
+            if i + n <= len(lows):
+                phrase = " ".join(lows[i:i + n]).replace(" - ", " ").replace("-", " ")
+                if phrase in self.lex.titles:
+                    return n
+        return 0
+
+    def _is_known_non_person(self, text: str) -> bool:
+        lex = self.lex
+        return (text in lex.country_by_surface or text in lex.org_by_surface or text in lex.capital_by_surface
+                or text in lex.demonym_by_surface or text in lex.regions or text in lex.cities)
+
+    def _named_entities(self, span: Span) -> list[Mention]:
+        out = []
+        for ent in span.ents:
+            sp = ent
+            while len(sp) and sp[0].lower_ in ("the", "a", "an") or len(sp) and sp[0].is_punct:
+                sp = sp[1:]
+            if not len(sp):
+                continue
+            label = ent.label_
+            text = sp.text
+            if label == "PERSON":
+                # strip honorifics and titles written inside the entity
+                k = 0
+                while k < len(sp) - 1 and (sp[k].text in self.lex.honorifics
+                                           or self._title_at([t.lower_ for t in sp], k)):
+                    k += self._title_at([t.lower_ for t in sp], k) or 1
+                sp = sp[k:]
+                if any(t.text in ("’s", "'s") for t in sp):
+                    continue
+                if self._is_known_non_person(sp.text):
+                    continue
+                out.append(Mention(sp.start, sp.end, "person", "", sp.text))
+            elif label == "ORG":
+                if not any(t.text[:1].isupper() for t in sp) or len(text) < 2:
+                    continue
+                if any(t.lower_ in self.trig["event_heads"] for t in sp[-1:]):
+                    continue
+                out.append(Mention(sp.start, sp.end, "org_ner", "", text))
+            elif label in ("GPE", "LOC", "FAC"):
+                if text in self.lex.country_by_surface or len(text) < 3:
+                    continue
+                out.append(Mention(sp.start, sp.end, "location", "", text))
+            elif label == "EVENT":
+                out.append(Mention(sp.start, sp.end, "event", "", text, extra={"named": True}))
+            elif label == "LAW":
+                out.append(Mention(sp.start, sp.end, "agreement", "", text, extra={"named": True}))
+        return out
+
+    def _noun_phrases(self, span: Span, taken: set[int]) -> list[Mention]:
+        """Agreements and events named by a noun phrase: 'a new bilateral framework for …'."""
+        out = []
+        agr = set(self.trig["agreement_heads"])
+        evt = set(self.trig["event_heads"])
+        for tok in span:
+            if tok.pos_ not in ("NOUN", "PROPN") or tok.i in taken:
+                continue
+            lemma = tok.lower_ if tok.lower_ in agr | evt else tok.lemma_.lower()
+            if lemma in agr and tok.lower_ not in ("sanctions",):
+                kind = "agreement"
+            elif lemma in evt or tok.lower_ in evt:
+                kind = "event"
+            else:
+                continue
+            if tok.dep_ == "compound" and tok.head.pos_ in ("NOUN", "PROPN"):
+                continue  # "summit meeting": the head noun decides
+            m = self._phrase_mention(tok, kind, taken)
+            if m:
+                out.append(m)
+        return out
+
+    def _phrase_mention(self, head: Token, kind: str, taken: set[int]) -> Mention | None:
+        generic = set(self.trig["generic_modifiers"])
+        needs_mod = set(self.trig["agreement_heads_needing_modifier"]) | set(
+            self.trig["event_heads_needing_modifier"])
+        left = [c for c in head.lefts if c.dep_ in ("amod", "compound", "nmod", "nummod", "quantmod",
+                                                    "poss", "det", "npadvmod", "punct", "case")]
+        start = min([head.i] + [min(t.i for t in c.subtree) for c in left])
+        toks = [t for t in head.doc[start:head.i + 1]]
+        det = next((t for t in toks if t.dep_ == "det"), None)
+        poss = [c for c in head.lefts if c.dep_ == "poss"]
+        content = [t for t in toks if t.i != head.i and t.dep_ not in ("det", "punct", "case", "poss")
+                   and t.lower_ not in generic and not t.like_num and t.pos_ not in ("NUM", "SYM")
+                   and t.lower_ not in ("$", "%", "billion", "million", "percent")
+                   and not any(t.i >= p.i and t.i <= max(x.i for x in p.subtree) for p in poss)]
+        # right side: one or two prepositional phrases ("visit to Tokyo", "framework for critical minerals …")
+        right_end = head.i + 1
+        for c in head.rights:
+            if c.dep_ == "prep" and c.lower_ in ("to", "in", "at", "on", "with", "between", "of", "for",
+                                                 "over", "against", "near", "by") and c.i == right_end:
+                sub = list(c.subtree)
+                if len(sub) <= 10 and not any(t.text in (",", ";", "(", "—", "–") for t in sub):
+                    right_end = max(t.i for t in sub) + 1
+                elif len(sub) > 10:
+                    # keep the preposition and its object's own modifiers only
+                    pobj = next((x for x in c.children if x.dep_ == "pobj"), None)
+                    if pobj is not None:
+                        right_end = pobj.i + 1
+                break
+        if any(i in taken for i in range(start, right_end)) and any(
+                head.doc[i].ent_type_ in ("PERSON",) for i in range(start, head.i)):
+            pass
+        bare = not content and right_end == head.i + 1
+        anaphoric = bare and (det is not None and det.lower_ in self.trig["anaphoric_determiners"]
+                              or poss and poss[0].lower_ in ("its", "their", "his", "her"))
+        if bare and not anaphoric:
+            if head.lower_ in needs_mod or det is not None and det.lower_ in ("a", "an", "any", "no") or (
+                    det is None and not poss):
+                return None
+        if anaphoric:
+            return Mention(head.i, head.i + 1, kind, "", head.text,
+                           extra={"anaphoric": True, "head": head.lemma_.lower(), "poss": poss})
+        if not content and not poss and head.lower_ in needs_mod and right_end == head.i + 1:
+            return None
+        doc = head.doc
+        full = _clean_label(doc[start:right_end].text)
+        poss_free_start = start
+        for p in poss:
+            poss_free_start = max(poss_free_start, max(x.i for x in p.subtree) + 1)
+        short_core = [t for t in doc[poss_free_start:head.i + 1] if t.dep_ != "det"]
+        forms = []
+        no_poss = _clean_label(doc[poss_free_start:right_end].text)
+        core = _clean_label(" ".join(t.text_with_ws for t in short_core).strip())
+        no_generic = _clean_label(" ".join(t.text for t in doc[poss_free_start:head.i + 1]
+                                           if t.i == head.i or t in content))
+        for f in (full, no_poss, core, no_generic):
+            f = re.sub(r"\s+([’']s)\b", r"\1", f)
+            if f and f not in forms:
+                forms.append(f)
+        if not forms or forms[0].lower() in (head.lower_,) and not poss and head.lower_ in needs_mod:
+            return None
+        label = forms[0]
+        if len(label.split()) > 14:
+            label = forms[1] if len(forms) > 1 else label
+        return Mention(start, right_end, kind, "", doc[start:right_end].text, label=label,
+                       aliases=tuple(forms), extra={"head": head.lemma_.lower(), "head_i": head.i,
+                                                    "poss": poss, "content": [t.i for t in content]})
+
+    def _acronym_definitions(self, span: Span, found: list[Mention]) -> None:
+        """'International Energy Agency (IEA)': the bracketed acronym becomes an alias."""
+        doc = span.doc
+        by_end = {m.end: m for m in found}
+        for tok in span:
+            if tok.text != "(" or tok.i + 2 >= doc.length if hasattr(doc, "length") else tok.i + 2 >= len(doc):
+                continue
+            acr = doc[tok.i + 1]
+            if doc[tok.i + 2].text != ")" or not re.fullmatch(r"[A-Z][A-Za-z0-9+&.-]{1,9}", acr.text):
+                continue
+            if sum(c.isupper() for c in acr.text) < 2:
+                continue
+            m = by_end.get(tok.i)
+            if m is None:
+                continue
+            m.extra.setdefault("acronyms", []).append(acr.text)
+            # the acronym token itself is part of the definition, not a second mention
+            for other in list(found):
+                if other.start == acr.i:
+                    found.remove(other)
+
+    # ------------------------------------------------------------------ resolution
+    def _new_entity(self, key: str, cls: str, label: str, **kw: Any) -> Ent:
+        ent = self.entities.get(key)
+        if ent is None:
+            self._order += 1
+            ent = Ent(key, cls, label, order=self._order, **kw)
+            self.entities[key] = ent
+        return ent
+
+    def resolve(self) -> None:
+        lex = self.lex
+        # persons first: full names anchor the short forms used later (or earlier)
+        full_names: dict[str, str] = {}
+        for s in self.sentences:
+            for m in s.mentions:
+                if m.kind == "person":
+                    name = _strip_possessive(m.text)
+                    if len(name.split()) >= 2:
+                        full_names.setdefault(name, "person/" + slug(name))
+        tokens_to_person: dict[str, str] = {}
+        for name, key in full_names.items():
+            parts = name.replace("-", " ").split()
+            for p in parts:
+                if p.lower() in ("al", "bin", "de", "van", "von", "el", "ibn", "da"):
+                    continue
+                tokens_to_person.setdefault(p, key)
+            tokens_to_person[parts[-1]] = key  # the surname wins
+            tokens_to_person[name.split()[-1]] = key
+        self._person_index = (full_names, tokens_to_person)
+
+        for s in self.sentences:
+            for m in s.mentions:
+                self._resolve_mention(s, m)
+            for m in s.mentions:  # phrases point from their head word only, so inner names win
+                if m.key and m.kind not in ("agreement", "event", "known") or m.key and m.extra.get("named"):
+                    for i in range(m.start, m.end):
+                        s.token_key.setdefault(i, m.key)
+                elif m.key:
+                    s.token_key[m.extra.get("head_i", m.start)] = m.key
+
+    def _person_key(self, text: str) -> tuple[str, str]:
+        full_names, tokens_to_person = self._person_index
+        name = _strip_possessive(text)
+        if name in full_names:
+            return full_names[name], name
+        last = name.replace("-", " ").split()[-1] if name else name
+        for cand in (name, last, name.split()[-1] if name else name):
+            if cand in tokens_to_person:
+                key = tokens_to_person[cand]
+                return key, next(n for n, k in full_names.items() if k == key)
+        return "person/" + slug(name), name
+
+    def _resolve_mention(self, s: _Sentence, m: Mention) -> None:
+        lex = self.lex
+        tok = s.span.doc[m.start]
+        if m.kind == "org_ner":
+            text = _strip_possessive(m.text)
+            full_names, tokens_to_person = self._person_index
+            if text in full_names or text in tokens_to_person:
+                m.kind = "person"
+            elif text in self.acronyms:
+                m.kind, m.key = "known", self.acronyms[text]
+                self.entities[m.key].add_alias(text)
+                return
+            else:
+                m.kind = "org"
+        if m.kind == "person":
+            key, full = self._person_key(m.text)
+            ent = self._new_entity(key, "Person", full)
+            ent.add_alias(_strip_possessive(m.text))
+            if "title_start" in m.extra:
+                title = s.span.doc[m.extra["title_start"]:m.start].text.strip(" ,")
+                ent.add_alias(f"{title} {_strip_possessive(m.text)}")
+                ent.titles.add(title.lower())
+            m.key = key
+        elif m.kind == "country":
+            iso = lex.country_by_surface.get(m.text) or lex.country_by_surface.get(_strip_possessive(m.text))
+            if iso is None:
+                m.kind = "org"
+                return self._resolve_mention(s, m)
+            self._country(m, iso, m.text)
+        elif m.kind == "capital":
+            iso = lex.capital_by_surface[m.text]
+            if self._capital_is_actor(tok, s) and not self._is_dateline(s, m):
+                self._country(m, iso, m.text)
+            else:
+                name = m.text
+                m.key = "location/" + slug(name)
+                self._new_entity(m.key, "Location", name)
+                m.kind = "location"
+        elif m.kind == "demonym":
+            iso = lex.demonym_by_surface[m.text]
+            m.key = "country/" + iso
+            m.extra["demonym"] = True  # an entity only if a relation needs it
+        elif m.kind == "org":
+            text = _strip_possessive(m.text)
+            key = lex.org_by_surface.get(text)
+            if key is None and text in self.acronyms:
+                m.key = self.acronyms[text]
+                self.entities[m.key].add_alias(text)
+                return
+            if key is not None:
+                org = lex.orgs[key]
+                m.key = "org/" + key
+                ent = self._new_entity(m.key, "Organization", org.name)
+                if text != org.name:
+                    ent.add_alias(text)
+            else:
+                if _looks_like_person_name(text) and tok.ent_type_ == "PERSON":
+                    m.kind = "person"
+                    return self._resolve_mention(s, m)
+                m.key = "org/" + slug(text)
+                self._new_entity(m.key, "Organization", text)
+            for a in m.extra.get("acronyms", []):
+                self.acronyms[a] = m.key
+                self.entities[m.key].add_alias(a)
+        elif m.kind in ("region", "city", "location"):
+            text = _strip_possessive(m.text)
+            if text in lex.capital_by_surface and m.kind == "location":
+                m.kind = "capital"
+                m.text = text
+                return self._resolve_mention(s, m)
+            if text in self.acronyms:
+                m.key = self.acronyms[text]
+                return
+            name = lex.regions.get(text) or (lex.cities.get(text) or (text, ""))[0]
+            m.key = "location/" + slug(name)
+            ent = self._new_entity(m.key, "Location", name)
+            if text != name:
+                ent.add_alias(text)
+        elif m.kind == "issue":
+            self.issue_entity(m.key, m.text)
+        elif m.kind in ("agreement", "event"):
+            self._resolve_phrase(s, m)
+
+    def issue_entity(self, key: str, surface: str) -> str:
+        concept = self.lex.issues[key]
+        ent = self._new_entity(key, "Issue", concept.label)
+        if surface.lower() != concept.label.lower():
+            ent.add_alias(surface.lower())
+        ent.keep = False  # kept only when a relation uses it or it recurs
+        ent.attributes["mentions"] = str(int(ent.attributes.get("mentions", "0")) + 1)
+        return key
+
+    def _country(self, m: Mention, iso: str, surface: str) -> None:
+        country = self.lex.countries[iso]
+        m.key = "country/" + iso
+        m.kind = "country"
+        ent = self._new_entity(m.key, "Country", country.name, attributes={"isoCode": iso})
+        surface = _strip_possessive(surface)
+        if surface != country.name:
+            ent.add_alias(surface)
+
+    def _is_dateline(self, s: _Sentence, m: Mention) -> bool:
+        return False
+
+    def _capital_is_actor(self, tok: Token, s: _Sentence) -> bool:
+        """'Beijing said', 'pressure from Washington' → the country; 'talks in Tokyo' → a place."""
+        head = tok
+        while head.dep_ in ("compound", "flat") and head.head.pos_ == "PROPN" and head.head is not head:
+            head = head.head
+        dep = head.dep_
+        if dep == "conj":
+            first = head
+            while first.dep_ == "conj" and first.head is not first:
+                first = first.head
+            dep = first.dep_
+            head = first
+        if dep in ("nsubj", "nsubjpass", "poss", "dobj", "appos", "agent", "dative"):
+            return True
+        if dep == "compound":
+            return head.head.lower_ in self.trig["people_nouns"] or head.head.lemma_ in (
+                "official", "government", "interest", "position", "decision", "policy", "relation", "tie")
+        if dep == "pobj":
+            prep = head.head.lower_
+            return prep in ("between", "with", "from", "by", "against", "on", "toward", "towards", "for")
+        return False
+
+    def _resolve_phrase(self, s: _Sentence, m: Mention) -> None:
+        cls = "Agreement" if m.kind == "agreement" else "Event"
+        if m.extra.get("anaphoric"):
+            key = self._antecedent(cls, m.extra.get("head", ""), s, m)
+            if key:
+                m.key = key
+                m.kind = "known"
+            return
+        label = m.label or _clean_label(m.text)
+        if not label:
+            return
+        words = _content_words(label)
+        head = m.extra.get("head", label.split()[-1].lower())
+        # the same thing named again ("the compensation plan" after "a stricter compensation plan")
+        for ent in self.entities.values():
+            if ent.cls == cls and ent.head == head and words and (words <= ent.words or any(
+                    _content_words(a) == words for a in [ent.label, *ent.aliases])):
+                m.key = ent.key
+                for a in m.aliases:
+                    ent.add_alias(a)
+                break
+        else:
+            named = m.extra.get("named") and label[:1].isupper()
+            if named and cls == "Agreement":
+                key = "agreement/" + slug(label)
+            else:
+                key = f"article/{self.article_key}/{cls.lower()}/{slug(label)}"
+            ent = self._new_entity(key, cls, label, head=head, words=words)
+            for a in m.aliases:
+                ent.add_alias(a)
+            m.key = key
+        for a in m.extra.get("acronyms", []):
+            self.acronyms[a] = m.key
+            self.entities[m.key].add_alias(a)
+
+    def _antecedent(self, cls: str, head: str, s: _Sentence, m: Mention) -> str | None:
+        cands = [e for e in self.entities.values() if e.cls == cls]
+        same = [e for e in cands if e.head == head]
+        pool = same or (cands if cls == "Event" and head in ("meeting", "talks", "session", "gathering",
+                                                             "event", "summit", "forum", "talk") else [])
+        if not pool:
+            return None
+        return max(pool, key=lambda e: e.order).key
+
+    # ------------------------------------------------------------------ pass 2: relations
+    def relate(self) -> None:
+        from .relations import RelationFinder
+
+        finder = RelationFinder(self)
+        for s in self.sentences:
+            if not s.heading:
+                finder.sentence(s)
+        finder.finish()
+
+    def add_relation(self, s: _Sentence, subj: str, pred: str, obj: str, rule: str, conf: float,
+                     fine: str | None = None) -> None:
+        if not subj or not obj or subj == obj:
+            return
+        se, oe = self.entities.get(subj), self.entities.get(obj)
+        if se is None or oe is None or not _domain_ok(se.cls, pred, oe.cls):
+            return
+        ev = Evidence(s.text, s.start_char, s.end_char, rule, round(conf, 2))
+        self.relations.append(Relation(subj, pred, obj, ev, fine))
+
+    def ensure_country(self, key: str, surface: str | None = None) -> str:
+        """Materialise a country met only as a demonym, when a relation needs it."""
+        if key.startswith("country/") and key not in self.entities:
+            iso = key.split("/", 1)[1]
+            self._new_entity(key, "Country", self.lex.countries[iso].name, attributes={"isoCode": iso})
+        return key
+
+    # ------------------------------------------------------------------ output
+    def result(self) -> Extraction:
+        used = {r.subject for r in self.relations} | {r.object for r in self.relations}
+        ents = []
+        for ent in sorted(self.entities.values(), key=lambda e: e.order):
+            if ent.cls == "Issue" and not ent.keep and ent.key not in used and int(
+                    ent.attributes.get("mentions", "0")) < 2:
+                continue
+            attrs = tuple(sorted((k, v) for k, v in ent.attributes.items() if k != "mentions"))
+            ents.append(Entity(ent.key, ent.cls, ent.label, tuple(ent.aliases), attrs))
+        keep = {e.key for e in ents}
+        rels = tuple(r for r in _dedupe(self.relations) if r.subject in keep and r.object in keep)
+        return Extraction(self.doc, tuple(ents), rels,
+                          stats={"sentences": len(self.sentences), "entities": len(ents),
+                                 "relations": len(rels)})
+
+
+DOMAINS = {
+    "leaderOf": ({"Person"}, {"Country", "Organization"}),
+    "memberOf": (ACTORS, {"Organization"}),
+    "partyTo": (ACTORS, {"Agreement"}),
+    "participantIn": (ACTORS, {"Event"}),
+    "concerns": ({"Agreement", "Event"}, {"Issue"}),
+    "locatedIn": ({"Event", "Location"}, {"Location", "Country"}),
+    "meetsWith": (ACTORS, ACTORS),
+    "supports": (ACTORS, ACTORS | {"Agreement", "Issue"}),
+    "opposes": (ACTORS, ACTORS | {"Agreement", "Issue"}),
+}
+
+
+def _domain_ok(subj_cls: str, pred: str, obj_cls: str) -> bool:
+    dom, rng = DOMAINS[pred]
+    return subj_cls in dom and obj_cls in rng
+
+
+def _dedupe(relations: list[Relation]) -> list[Relation]:
+    """One relation per (s, p, o, sentence); meetsWith kept in one direction per pair and sentence."""
+    seen: set = set()
+    out = []
+    for r in relations:
+        s, o = (sorted((r.subject, r.object)) if r.predicate == "meetsWith" else (r.subject, r.object))
+        k = (s, r.predicate, o, r.evidence.start)
+        if k in seen:
+            continue
+        seen.add(k)
+        out.append(r)
+    return out
+
+
+def _is_cap(tok: Token) -> bool:
+    t = tok.text
+    return bool(t) and (t[0].isupper() or t[0].isdigit() and tok.pos_ == "PROPN") and tok.pos_ != "PUNCT" \
+        and t not in ("I",) and not (tok.is_sent_start and tok.pos_ in ("DET", "ADP", "PRON", "ADV", "CCONJ"))
+
+
+def _is_name_token(tok: Token) -> bool:
+    t = tok.text
+    if not t[:1].isupper() or tok.pos_ in ("PUNCT", "DET", "ADP", "VERB", "AUX", "PRON"):
+        return False
+    return bool(re.fullmatch(r"[A-ZÀ-Þ][\w’'.-]*", t))
+
+
+def _looks_like_person_name(text: str) -> bool:
+    parts = text.split()
+    return 2 <= len(parts) <= 4 and all(p[:1].isupper() for p in parts)
+
+
+def _strip_possessive(text: str) -> str:
+    return re.sub(r"\s*(’s|'s|’|')$", "", text.strip())
+
+
+def _surface_tables(lex: Lexicon, nlp: Any) -> tuple[dict, dict]:
+    """Token-tuple tables: exact case for names, lower case for titles and issues."""
+    cache = getattr(lex, "_tables", None)
+    if cache is not None:
+        return cache
+    tok = nlp.tokenizer
+    exact: dict[tuple[str, ...], tuple[str, str]] = {}
+    lower: dict[tuple[str, ...], tuple[str, str]] = {}
+
+    def add(table: dict, surface: str, value: tuple[str, str], lowercase: bool = False) -> None:
+        toks = tuple(t.text.lower() if lowercase else t.text for t in tok(surface))
+        if toks:
+            table.setdefault(toks, value)
+
+    for surface, key in lex.org_by_surface.items():
+        add(exact, surface, ("org", key))
+    for surface, iso in lex.country_by_surface.items():
+        add(exact, surface, ("country", iso))
+    for surface, iso in lex.capital_by_surface.items():
+        add(exact, surface, ("capital", iso))
+    for surface, iso in lex.demonym_by_surface.items():
+        add(exact, surface, ("demonym", iso))
+    for surface, name in lex.regions.items():
+        add(exact, surface, ("region", name))
+    for surface, (name, _iso) in lex.cities.items():
+        add(exact, surface, ("city", name))
+    for label, key in lex.issue_by_label.items():
+        add(lower, label, ("issue", key), lowercase=True)
+        if not label.endswith("s"):
+            add(lower, label + "s", ("issue", key), lowercase=True)
+        elif label.endswith("s") and not label.endswith("ss"):
+            add(lower, label[:-1], ("issue", key), lowercase=True)
+    lex._tables = (exact, lower)  # type: ignore[attr-defined]
+    return exact, lower
+
+
+def extract(document: Document, nlp: Any = None, lexicon: Lexicon | None = None) -> Extraction:
+    """Extract entities and relations from one document.
+
+    Args:
+        document: the article, as returned by :func:`kg.reader.read_text` or ``read_document``.
+        nlp: a spaCy pipeline; defaults to :func:`kg.nlp.load_nlp`.
+        lexicon: gazetteers and triggers; defaults to :func:`kg.lexicon.load_lexicon`.
+    """
+    if nlp is None:
+        from .nlp import load_nlp
+
+        nlp = load_nlp()
+    return Extractor(document, lexicon or load_lexicon(), nlp).run()
+
+
+def group_by_sentence(relations: tuple[Relation, ...]) -> dict[int, list[Relation]]:
+    out: dict[int, list[Relation]] = defaultdict(list)
+    for r in relations:
+        out[r.evidence.start].append(r)
+    return out

@@ -1,0 +1,642 @@
+"""Relation rules over a parsed sentence whose mentions are already resolved.
+
+Each rule reads the dependency parse (subjects, objects, prepositions,
+appositions, conjunctions), never word distance, and records the rule name and
+a confidence with every relation. Statements that are negated ("did not
+sign"), hedged ("could", "might"), conditional, or sourced only to unnamed
+people ("analysts said") are dropped.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Token
+
+    from .extract import Extractor, _Sentence
+
+LEADER_KINDS = {"head_of_state", "head_of_government", "monarch", "org_head", "minister", "deputy_head",
+                "party_leader", "royal", "military"}
+OF_HEADS = {"part", "much", "most", "some", "rest", "outcome", "result", "core", "centre", "center",
+            "heart", "bulk", "half", "all", "many", "one", "two", "each", "none", "future", "side"}
+LOC_PREPS = {"in", "at", "near", "outside", "inside"}
+EVENT_PREPS = {"at", "during", "in", "to", "on", "after", "before", "ahead", "for"}
+ISSUE_PREPS = {"on", "over", "about", "regarding", "concerning", "for", "covering"}
+
+
+class RelationFinder:
+    def __init__(self, ex: Extractor) -> None:
+        self.ex = ex
+        self.lex = ex.lex
+        self.trig = ex.trig
+        self.verbs = self.trig["verbs"]
+        self.nouns = self.trig["nouns"]
+        self.adjs = self.trig["adjectives"]
+        self.recent: list[str] = []  # entity keys in reading order
+        self.last_group: list[str] = []
+        self.subject_of_last: list[str] = []
+        self.s: _Sentence | None = None
+        self.first_event_done = False
+
+    # ------------------------------------------------------------------ entry points
+    def sentence(self, s: _Sentence) -> None:
+        self.s = s
+        doc = s.span.doc
+        if self._unattributed(s):
+            self._remember(s)
+            return
+        for tok in s.span:
+            lemma = tok.lemma_.lower()
+            if tok.pos_ in ("VERB", "AUX") and lemma in self.verbs:
+                self._verb_rule(tok, lemma)
+            if tok.pos_ in ("NOUN", "PROPN") and (lemma in self.nouns or tok.lower_ in self.nouns):
+                self._noun_rule(tok, self.nouns.get(lemma) or self.nouns[tok.lower_])
+            if tok.pos_ in ("ADJ", "VERB", "NOUN") and tok.lower_ in self.adjs:
+                self._adjective_rule(tok, self.adjs[tok.lower_])
+        for m in s.mentions:
+            if m.kind == "person" and m.key:
+                self._leader_rule(m)
+            if m.key and self.ex.entities.get(m.key) and self.ex.entities[m.key].cls in ("Event", "Agreement"):
+                self._phrase_rules(m)
+        self._membership_rules()
+        self._led_by_rule()
+        self._remember(s)
+        del doc
+
+    def finish(self) -> None:
+        self._dateline_rules()
+
+    # ------------------------------------------------------------------ discourse
+    def _remember(self, s: _Sentence) -> None:
+        for m in s.mentions:
+            if m.key and not m.extra.get("demonym"):
+                if m.key in self.recent:
+                    self.recent.remove(m.key)
+                self.recent.append(m.key)
+        subj_keys: list[str] = []
+        for tok in s.span:
+            if tok.dep_ in ("nsubj", "nsubjpass") and tok.head.dep_ == "ROOT":
+                subj_keys = [k for k, _ in self.ents_of(tok, resolve_pronouns=True)]
+                break
+        if len(subj_keys) >= 2:
+            self.last_group = subj_keys
+        if subj_keys:
+            self.subject_of_last = subj_keys
+
+    def _last(self, cls: set[str], n: int = 1, before: int | None = None) -> list[str]:
+        out = []
+        for key in reversed(self.recent):
+            ent = self.ex.entities.get(key)
+            if ent and ent.cls in cls and key not in out:
+                out.append(key)
+                if len(out) == n:
+                    break
+        return list(reversed(out))
+
+    def _unattributed(self, s: _Sentence) -> bool:
+        """'according to two diplomats' with no named source: nothing in the sentence is asserted."""
+        for tok in s.span:
+            if tok.lower_ == "according" and tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].lower_ == "to":
+                pobj = [c for c in tok.doc[tok.i + 1].children if c.dep_ == "pobj"]
+                if pobj and not self.ents_of(pobj[0]) and pobj[0].lemma_.lower() in self.trig["unnamed_sources"]:
+                    return True
+        return False
+
+    # ------------------------------------------------------------------ noun phrase → entities
+    def ents_of(self, tok: Token, *, resolve_pronouns: bool = True, depth: int = 0) -> list[tuple[str, float]]:
+        """The entities a noun phrase headed by ``tok`` refers to, with a confidence factor."""
+        if depth > 4:
+            return []
+        s = self.s
+        out: list[tuple[str, float]] = []
+        key = s.token_key.get(tok.i) if s else None
+        low = tok.lower_
+        if key:
+            out.append((self._materialise(key), 1.0))
+        elif tok.pos_ == "PRON" or low in ("he", "she", "they", "it", "its", "their", "his", "her", "them"):
+            if resolve_pronouns:
+                out.extend((k, 0.8) for k in self._pronoun(tok))
+        elif tok.pos_ in ("NOUN", "PROPN", "ADJ", "NUM"):
+            out.extend(self._nominal(tok, depth))
+        for c in tok.children:
+            if c.dep_ in ("conj", "appos") and c.pos_ in ("NOUN", "PROPN", "PRON", "ADJ", "NUM"):
+                for k, f in self.ents_of(c, resolve_pronouns=resolve_pronouns, depth=depth + 1):
+                    if c.dep_ == "appos" and out:
+                        continue  # an apposition renames; keep the first reading
+                    out.append((k, f))
+        seen: set[str] = set()
+        uniq = []
+        for k, f in out:
+            if k not in seen:
+                seen.add(k)
+                uniq.append((k, f))
+        return uniq
+
+    def _materialise(self, key: str) -> str:
+        if key.startswith("country/"):
+            self.ex.ensure_country(key)
+        return key
+
+    def _pronoun(self, tok: Token) -> list[str]:
+        low = tok.lower_
+        if low in ("he", "she", "him", "her", "his", "hers"):
+            people = [k for k in self.subject_of_last if self.ex.entities[k].cls == "Person"]
+            return people[:1] or self._last({"Person"})
+        if low in ("they", "them", "their", "theirs"):
+            if self.last_group:
+                return list(self.last_group)
+            return self._last({"Person"}, 2)
+        if low in ("it", "its"):
+            things = [k for k in self.subject_of_last if self.ex.entities[k].cls in ("Country", "Organization")]
+            return things[:1] or self._last({"Country", "Organization"})
+        return []
+
+    def _nominal(self, tok: Token, depth: int) -> list[tuple[str, float]]:
+        s = self.s
+        lemma = tok.lemma_.lower()
+        low = tok.lower_
+        kids = list(tok.children)
+        # "both leaders", "the two countries", "the three nations"
+        group = self.trig["group_nouns"].get(low) or self.trig["group_nouns"].get(lemma)
+        count = next((c for c in kids if c.lower_ in ("both", "two", "three", "four") and c.dep_ in (
+            "det", "nummod", "predet", "amod", "preconj")), None)
+        if group and count is not None:
+            n = {"both": 2, "two": 2, "three": 3, "four": 4}[count.lower_]
+            cls = {"Actor": {"Person", "Country", "Organization"}}.get(group, {group})
+            keys = self._last(cls, n)
+            if len(keys) == n:
+                self.last_group = keys
+                return [(k, 0.7) for k in keys]
+        # "the prime minister", "the chancellor": the person last named with that title
+        det = next((c for c in kids if c.dep_ == "det"), None)
+        title_phrase = " ".join(t.lower_ for t in tok.subtree if t.dep_ in ("compound",) or t.i == tok.i)
+        if det is not None and det.lower_ == "the" and self.lex.title_kind(title_phrase):
+            for key in reversed(self.recent):
+                ent = self.ex.entities.get(key)
+                if ent and ent.cls == "Person" and any(title_phrase in t for t in ent.titles):
+                    return [(key, 0.7)]
+        # "U.S. officials", "the Chinese delegation": a country's people speak for it
+        if lemma in self.trig["people_nouns"] or low in self.trig["people_nouns"]:
+            for c in kids:
+                if c.dep_ in ("compound", "amod", "poss", "nmod") and s.token_key.get(c.i):
+                    return [(self._materialise(s.token_key[c.i]), 0.7)]
+        # "much of the meeting", "the outcome of the summit"
+        if lemma in OF_HEADS or low in OF_HEADS:
+            for c in kids:
+                if c.dep_ == "prep" and c.lower_ == "of":
+                    for p in c.children:
+                        if p.dep_ == "pobj":
+                            return self.ents_of(p, depth=depth + 1)
+        return []
+
+    def owner_of(self, tok: Token) -> list[tuple[str, float]]:
+        """Actors that own or qualify a non-entity noun: "Japan's decision", "U.S. interest"."""
+        s = self.s
+        out = []
+        for c in tok.children:
+            if c.dep_ in ("poss", "compound", "amod", "nmod"):
+                for k, f in self.ents_of(c):
+                    if self.ex.entities[k].cls in ("Person", "Country", "Organization"):
+                        out.append((k, f * 0.8))
+        del s
+        return out
+
+    # ------------------------------------------------------------------ clause structure
+    def subjects(self, v: Token, depth: int = 0) -> list[tuple[str, float]]:
+        if depth > 5:
+            return []
+        for c in v.children:
+            if c.dep_ in ("nsubj", "csubj"):
+                return self.ents_of(c)
+        for c in v.children:
+            if c.dep_ == "agent":
+                for p in c.children:
+                    if p.dep_ == "pobj":
+                        return self.ents_of(p)
+        if any(c.dep_ == "nsubjpass" for c in v.children):
+            return []
+        if v.dep_ in ("xcomp", "conj", "advcl", "pcomp") and v.head is not v:
+            return [(k, f * 0.9) for k, f in self.subjects(v.head, depth + 1)]
+        if v.dep_ in ("relcl", "acl") and v.head is not v:
+            return self.ents_of(v.head)
+        return []
+
+    def objects(self, v: Token, specs: list[str]) -> list[tuple[str, float, Token]]:
+        out: list[tuple[str, float, Token]] = []
+        for c in v.children:
+            targets = []
+            if c.dep_ in ("dobj", "dative", "attr", "oprd") and "dobj" in specs:
+                targets.append(c)
+            elif c.dep_ == "nsubjpass":
+                targets.append(c)
+            elif c.dep_ == "prep" and f"prep:{c.lower_}" in specs:
+                targets.extend(p for p in c.children if p.dep_ == "pobj")
+            for t in targets:
+                found = self.ents_of(t)
+                if not found:
+                    found = self.owner_of(t)
+                else:
+                    found = [(k, f) for k, f in found]
+                out.extend((k, f, t) for k, f in found)
+        if v.dep_ in ("relcl", "acl") and not any(c.dep_ in ("dobj", "nsubjpass") for c in v.children) and (
+                any(c.dep_ in ("nsubj",) for c in v.children)):
+            # "the agreement the two countries signed": the modified noun is the object
+            out.extend((k, f, v.head) for k, f in self.ents_of(v.head))
+        return out
+
+    def blocked(self, v: Token) -> bool:
+        """Negated, hedged, conditional or unattributed: no relation from this clause."""
+        node = v
+        for _ in range(6):
+            for c in node.children:
+                if c.dep_ == "neg" or c.lower_ in ("never", "neither", "nor"):
+                    return True
+                if c.dep_ == "aux" and c.lower_ in ("could", "might", "may"):
+                    return True
+                if c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether"):
+                    return True
+                if c.dep_ in ("nsubj",) and c.lemma_.lower() in self.trig["unnamed_sources"] and not (
+                        self.ents_of(c, resolve_pronouns=False)):
+                    return True
+            if node.dep_ in ("xcomp", "ccomp", "conj", "advcl") and node.head is not node:
+                parent = node.head
+                if parent.lemma_.lower() in self.trig["negating_verbs"] and node.dep_ == "xcomp":
+                    return True
+                if parent.lemma_.lower() in self.trig["hedging_verbs"] and node.dep_ in ("ccomp", "xcomp"):
+                    return True
+                if node.dep_ == "conj":
+                    node = parent
+                    continue
+                if node.dep_ in ("ccomp", "xcomp"):
+                    node = parent
+                    continue
+            break
+        return False
+
+    # ------------------------------------------------------------------ rules
+    def _emit(self, subj: str, pred: str, obj: str, rule: str, conf: float, fine: str | None = None) -> None:
+        self.ex.add_relation(self.s, subj, pred, obj, rule, conf, fine)
+
+    def _cls(self, key: str) -> str:
+        ent = self.ex.entities.get(key)
+        return ent.cls if ent else ""
+
+    def _verb_rule(self, v: Token, lemma: str) -> None:
+        spec = self.verbs[lemma]
+        if self.blocked(v):
+            return
+        specs = spec.get("objects") or ["dobj"]
+        if "dobj" not in specs and lemma in ("meet",):
+            specs = [*specs, "dobj"]
+        subjects = self.subjects(v)
+        objects = self.objects(v, specs + ["prep:at", "prep:in", "prep:during", "prep:to"]
+                               if spec["predicate"] in ("participantIn", "meetsWith", "partyTo") else specs)
+        base = 0.8
+        for sk, sf in subjects:
+            for ok, of, _t in objects:
+                pred, fine = self._choose(spec["predicate"], spec.get("fine"), lemma, self._cls(sk), self._cls(ok))
+                if pred:
+                    self._emit(sk, pred, ok, f"verb:{lemma}", base * sf * of, fine)
+        # "X and Y met", "they held talks": a meeting among the subjects
+        if spec["predicate"] == "meetsWith" and len(subjects) >= 2 and not [o for o in objects
+                                                                           if self._cls(o[0]) != "Event"]:
+            for i, (a, fa) in enumerate(subjects):
+                for b, fb in subjects[i + 1:]:
+                    self._emit(a, "meetsWith", b, f"verb:{lemma}-plural", 0.75 * fa * fb)
+        # "attended in person": the event under discussion
+        if spec["predicate"] == "participantIn" and not objects and lemma in ("attend", "participate", "chair"):
+            last = self._last({"Event"})
+            for sk, sf in subjects:
+                for ek in last:
+                    self._emit(sk, "participantIn", ek, f"verb:{lemma}-implicit", 0.6 * sf, spec.get("fine"))
+        # any verb whose subject acts "at the meeting" takes part in it
+        if spec["predicate"] != "participantIn":
+            self._event_prep_participation(v, subjects)
+
+    def _choose(self, pred: str, fine: str | None, lemma: str, scls: str, ocls: str) -> tuple[str | None, Any]:
+        actor = {"Person", "Country", "Organization"}
+        if ocls == "Event":
+            if pred in ("participantIn", "meetsWith", "partyTo") or lemma in ("join", "lead", "open", "address"):
+                return "participantIn", fine if pred == "participantIn" else None
+            return None, None
+        if pred == "participantIn" and ocls in actor:
+            if lemma in ("host", "receive", "visit") and ocls in ("Person",) or lemma == "host" and ocls in actor:
+                return "meetsWith", "receives" if lemma in ("host", "receive") else None
+            return None, None
+        if pred == "partyTo" and ocls == "Organization" and lemma == "join":
+            return "memberOf", None
+        if pred == "partyTo" and ocls != "Agreement":
+            return None, None
+        if pred == "meetsWith" and ocls not in actor:
+            return None, None
+        if pred == "concerns" and (scls not in ("Event", "Agreement") or ocls != "Issue"):
+            return None, None
+        if pred in ("supports", "opposes") and ocls == "Event":
+            return None, None
+        return pred, fine
+
+    def _event_prep_participation(self, v: Token, subjects: list[tuple[str, float]]) -> None:
+        if not subjects:
+            return
+        for c in v.children:
+            if c.dep_ == "prep" and c.lower_ in EVENT_PREPS:
+                for p in c.children:
+                    if p.dep_ != "pobj":
+                        continue
+                    for ok, of in self.ents_of(p):
+                        if self._cls(ok) == "Event":
+                            for sk, sf in subjects:
+                                self._emit(sk, "participantIn", ok, f"prep:{c.lower_}-event", 0.65 * sf * of)
+
+    def _noun_rule(self, n: Token, spec: dict) -> None:
+        # the stance holder: subject of the verb the noun is object of, or the noun's owner
+        gov = n.head if n.dep_ in ("dobj", "attr", "pobj", "nsubj", "conj") else None
+        if gov is not None and gov.pos_ == "ADP":
+            gov = gov.head
+        if gov is not None and self.blocked(gov):
+            return
+        holders = [(k, f) for k, f in self.owner_of(n)]
+        if not holders and gov is not None and gov.pos_ in ("VERB", "AUX"):
+            holders = self.subjects(gov)
+        if not holders:
+            return
+        targets = []
+        preps = set(spec["preps"])
+        for src in (n, gov) if gov is not None else (n,):
+            for c in src.children:
+                if c.dep_ == "prep" and c.lower_ in preps:
+                    for p in c.children:
+                        if p.dep_ == "pobj":
+                            found = self.ents_of(p) or self.owner_of(p)
+                            targets.extend(found)
+        for hk, hf in holders:
+            for tk, tf in targets:
+                pred, fine = self._choose(spec["predicate"], spec.get("fine"), n.lemma_, self._cls(hk), self._cls(tk))
+                if pred:
+                    self._emit(hk, pred, tk, f"noun:{n.lemma_.lower()}", 0.7 * hf * tf, fine)
+
+    def _adjective_rule(self, a: Token, spec: dict) -> None:
+        gov = a.head if a.dep_ in ("acomp", "attr", "amod", "oprd") else a
+        if self.blocked(gov) or self.blocked(a):
+            return
+        holders = self.subjects(gov) if gov is not a else []
+        if not holders and a.dep_ in ("appos", "attr") and a.head.pos_ in ("PROPN", "NOUN"):
+            holders = self.ents_of(a.head)
+        targets = []
+        for c in a.children:
+            if c.dep_ == "prep" and c.lower_ in spec["preps"]:
+                for p in c.children:
+                    if p.dep_ == "pobj":
+                        targets.extend(self.ents_of(p))
+        for hk, hf in holders:
+            for tk, tf in targets:
+                pred, fine = self._choose(spec["predicate"], spec.get("fine"), a.lower_, self._cls(hk), self._cls(tk))
+                if pred:
+                    self._emit(hk, pred, tk, f"adj:{a.lower_}", 0.7 * hf * tf, fine)
+
+    def _leader_rule(self, m: Any) -> None:
+        """'U.S. President Donald Trump', "Japan's Prime Minister, Sanae Takaichi", 'Its chair, X'."""
+        s = self.s
+        doc = s.span.doc
+        title_start = m.extra.get("title_start")
+        person_tok = doc[m.end - 1]
+        nouns: list[Token] = []
+        if title_start is not None:
+            title_toks = list(doc[title_start:m.start])
+            title_text = " ".join(t.lower_ for t in title_toks if t.text != ",")
+        else:
+            # "Name, the Title of X" / "Title Name" parsed as appos or compound
+            title_toks = []
+            title_text = ""
+            for c in person_tok.children:
+                if c.dep_ == "appos" and self.lex.title_kind(self._title_phrase(c)):
+                    title_toks = [c]
+                    title_text = self._title_phrase(c)
+            if person_tok.dep_ == "appos" and self.lex.title_kind(self._title_phrase(person_tok.head)):
+                title_toks = [person_tok.head]
+                title_text = self._title_phrase(person_tok.head)
+        if not title_toks:
+            return
+        words = title_text.split()
+        kind = None
+        for i in range(len(words)):
+            kind = self.lex.title_kind(" ".join(words[i:])) or kind
+            if kind:
+                break
+        if kind is None:
+            for w in words:
+                kind = kind or self.lex.title_kind(w)
+        if kind not in LEADER_KINDS:
+            return
+        # a former or late office-holder no longer leads
+        span_start = min(t.i for t in title_toks)
+        window = doc[max(0, span_start - 3):m.start]
+        if any(t.lower_ in ("former", "late", "ex", "then", "outgoing", "retired") for t in window):
+            return
+        # collect the nouns that carry the office: the title words and what they attach to
+        nouns = [t for t in title_toks if t.pos_ in ("NOUN", "PROPN")]
+        heads = set()
+        for t in nouns + [person_tok]:
+            node = t
+            for _ in range(3):
+                heads.add(node)
+                if node.dep_ in ("compound", "appos", "flat") and node.head is not node:
+                    node = node.head
+                else:
+                    break
+        owners: list[tuple[str, float]] = []
+        for h in heads:
+            for c in h.children:
+                if c.dep_ in ("poss", "compound", "amod", "nmod", "npadvmod") and c.i < m.start:
+                    key = s.token_key.get(c.i)
+                    if key and self._cls(key) in ("Country", "Organization", ""):
+                        owners.append((self._materialise(key), 1.0))
+                    elif c.lower_ in ("its", "their") and c.dep_ == "poss":
+                        owners.extend((k, 0.8) for k in self._last({"Country", "Organization"}))
+                    elif c.dep_ == "amod" and s.token_key.get(c.i) is None:
+                        pass
+                if c.dep_ == "prep" and c.lower_ == "of":
+                    for p in c.children:
+                        if p.dep_ == "pobj":
+                            owners.extend(self.ents_of(p))
+        # tokens right before the title: "U.S. President", "OPEC Secretary General"
+        k = span_start - 1
+        while k >= s.span.start and doc[k].text in ("’s", "'s", "’", "'"):
+            k -= 1
+        if k >= s.span.start and s.token_key.get(k):
+            key = s.token_key[k]
+            if self._cls(key) in ("Country", "Organization") or key.startswith("country/"):
+                owners.append((self._materialise(key), 1.0))
+        for ok, of in owners:
+            if self._cls(ok) in ("Country", "Organization"):
+                self._emit(m.key, "leaderOf", ok, f"title:{kind}", 0.9 * of)
+                break
+
+    def _title_phrase(self, tok: Token) -> str:
+        return " ".join(t.lower_ for t in tok.subtree if (t.dep_ in ("compound", "amod") and t.head == tok)
+                        or t.i == tok.i)
+
+    def _phrase_rules(self, m: Any) -> None:
+        """Participants, venues and topics read off an agreement or event phrase."""
+        s = self.s
+        doc = s.span.doc
+        key = m.key
+        cls = self._cls(key)
+        head_i = m.extra.get("head_i", m.end - 1)
+        head = doc[head_i]
+        inner = m.extra.get("inner", [])
+        for x in inner:
+            if x.kind in ("person", "country", "org") and x.key:
+                if cls == "Event":
+                    self._emit(x.key, "participantIn", key, "phrase:compound-participant", 0.75)
+                elif cls == "Agreement" and x.start < head_i and not m.extra.get("anaphoric"):
+                    self._emit(x.key, "partyTo", key, "phrase:compound-party", 0.7)
+            elif x.kind == "capital" or x.kind == "country" and not x.key:
+                iso = self.lex.capital_by_surface.get(x.text) or self.lex.country_by_surface.get(x.text)
+                if iso and cls == "Agreement" and x.start < head_i:
+                    self._emit(self.ex.ensure_country("country/" + iso), "partyTo", key, "phrase:compound-party", 0.7)
+            elif x.kind == "issue":
+                ik = self.ex.issue_entity(x.key, x.text)
+                self._emit(key, "concerns", ik, "phrase:topic", 0.75)
+        # "X's visit", "Their meeting"
+        for p in m.extra.get("poss", []):
+            owners = self.ents_of(p)
+            if cls == "Event":
+                for ok, of in owners:
+                    self._emit(ok, "participantIn", key, "phrase:possessive-participant", 0.7 * of)
+                people = [k for k, _ in owners if self._cls(k) in ("Person", "Country")]
+                if head.lemma_ in ("meeting", "talk", "summit", "call") and len(people) >= 2:
+                    for i, a in enumerate(people):
+                        for b in people[i + 1:]:
+                            self._emit(a, "meetsWith", b, "phrase:their-meeting", 0.7)
+            elif cls == "Agreement":
+                for ok, of in owners:
+                    if self._cls(ok) in ("Country", "Organization", "Person"):
+                        self._emit(ok, "partyTo", key, "phrase:possessive-party", 0.6 * of)
+        for c in head.children:
+            if c.dep_ != "prep":
+                continue
+            objs = [p for p in c.children if p.dep_ == "pobj"]
+            for p in objs:
+                found = self.ents_of(p)
+                if not found:
+                    found = [(self.s.token_key[x.i], 0.8) for x in p.children
+                             if x.dep_ == "compound" and self.s.token_key.get(x.i)]
+                for ok, of in found:
+                    ocls = self._cls(ok)
+                    if cls == "Event" and c.lower_ in LOC_PREPS | ({"to"} if head.lemma_ in (
+                            "visit", "trip", "tour", "mission") else set()) and ocls in ("Location", "Country"):
+                        self._emit(key, "locatedIn", ok, f"phrase:{c.lower_}-venue", 0.75 * of)
+                    elif cls == "Event" and c.lower_ == "by" and ocls in ("Person", "Country", "Organization"):
+                        self._emit(ok, "participantIn", key, "phrase:by-agent", 0.7 * of)
+                    elif c.lower_ == "between" and ocls in ("Person", "Country", "Organization"):
+                        pred = "participantIn" if cls == "Event" else "partyTo"
+                        self._emit(ok, pred, key, "phrase:between", 0.7 * of)
+                    elif ocls == "Issue" and c.lower_ in ISSUE_PREPS:
+                        self._emit(key, "concerns", ok, f"phrase:{c.lower_}-topic", 0.7 * of)
+            if c.lower_ == "between":
+                pairs = [k for p in objs for k, _ in self.ents_of(p) if self._cls(k) in (
+                    "Person", "Country", "Organization")]
+                if cls == "Event" and head.lemma_ in ("meeting", "talk", "call", "summit"):
+                    for i, a in enumerate(pairs):
+                        for b in pairs[i + 1:]:
+                            self._emit(a, "meetsWith", b, "phrase:meeting-between", 0.75)
+        # an agreement reached at an event: the event is about what the agreement is about
+        if cls == "Event":
+            for other in s.mentions:
+                if other.key and self._cls(other.key) == "Agreement":
+                    for r in list(self.ex.relations):
+                        if r.subject == other.key and r.predicate == "concerns":
+                            self._emit(key, "concerns", r.object, "cooccur:event-agreement-topic", 0.5)
+        if cls == "Event" and not self.first_event_done and not m.extra.get("anaphoric"):
+            self.first_event_done = True
+            self.first_event = key
+
+    def _membership_rules(self) -> None:
+        """'X, Y and Z are OPEC members'; 'X, Y and six other members of the OPEC+ alliance'."""
+        s = self.s
+        for tok in s.span:
+            if tok.lemma_.lower() not in ("member", "signatory", "party"):
+                continue
+            org_keys: list[str] = []
+            for c in tok.children:
+                if c.dep_ in ("compound", "poss", "nmod") and s.token_key.get(c.i):
+                    org_keys.append(s.token_key[c.i])
+                if c.dep_ == "prep" and c.lower_ == "of":
+                    for p in c.children:
+                        if p.dep_ == "pobj":
+                            org_keys.extend(k for k, _ in self.ents_of(p))
+            org_keys = [k for k in org_keys if self._cls(k) == "Organization"]
+            if not org_keys:
+                continue
+            members: list[tuple[str, float]] = []
+            if tok.dep_ == "attr" and tok.head.lemma_ in ("be", "remain", "become"):
+                if self.blocked(tok.head):
+                    continue
+                members = self.subjects(tok.head)
+            elif tok.dep_ == "conj" or any(c.dep_ == "conj" for c in tok.children):
+                root = tok
+                while root.dep_ == "conj" and root.head is not root:
+                    root = root.head
+                members = [(k, f) for k, f in self.ents_of(root) if k not in org_keys]
+            elif tok.dep_ == "appos":
+                members = self.ents_of(tok.head)
+            for mk, mf in members:
+                for ok in org_keys:
+                    if mk != ok:
+                        self._emit(mk, "memberOf", ok, "copula:member", 0.8 * mf)
+
+    def _led_by_rule(self) -> None:
+        """'the alliance led by X', 'a force commanded by X' → X leads it."""
+        s = self.s
+        for v in s.span:
+            if v.lemma_.lower() not in ("lead", "command", "head", "chair", "run") or v.dep_ not in ("acl", "relcl"):
+                continue
+            if self.blocked(v):
+                continue
+            agents = [p for c in v.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
+            if not agents:
+                continue
+            led = self.ents_of(v.head)
+            if not led and v.head.dep_ == "appos":
+                led = self.ents_of(v.head.head)
+            if not led and v.head.head.dep_ in ("appos",):
+                led = self.ents_of(v.head.head.head)
+            if not led:
+                for anc in v.head.ancestors:
+                    led = self.ents_of(anc)
+                    if led:
+                        break
+            for a in agents:
+                for pk, pf in self.ents_of(a):
+                    for ok, of in led:
+                        if self._cls(pk) == "Person" and self._cls(ok) == "Organization":
+                            self._emit(pk, "leaderOf", ok, f"acl:{v.lemma_}-by", 0.75 * pf * of)
+                        elif self._cls(ok) == "Organization" and self._cls(pk) in ("Organization", "Country"):
+                            self._emit(pk, "memberOf", ok, f"acl:{v.lemma_}-by", 0.5 * pf * of)
+
+    def _dateline_rules(self) -> None:
+        """The dateline city is where the article's first event happens, unless it says otherwise."""
+        ex = self.ex
+        place = ex.doc.dateline_place
+        first = getattr(self, "first_event", None)
+        if not place or not first:
+            return
+        city = place.split(",")[0].strip()
+        name = city.title() if city.isupper() else city
+        name = next((c for c in (ex.lex.cities.get(name, (None,))[0],) if c), name)
+        if any(r.subject == first and r.predicate == "locatedIn" for r in ex.relations):
+            return
+        key = "location/" + _slug(name)
+        if key not in ex.entities:
+            ex._new_entity(key, "Location", name)
+        sent = next((s for s in ex.sentences if not s.heading), None)
+        if sent is not None:
+            ex.add_relation(sent, first, "locatedIn", key, "dateline:venue", 0.6)
+
+
+def _slug(text: str) -> str:
+    from .vocab import slug
+
+    return slug(text)

@@ -1,0 +1,748 @@
+"""Where article graphs live: one named graph per article, behind one small interface.
+
+The interface (:class:`Store`) is what everything above the store uses, and
+what both back ends implement — the embedded Oxigraph store on disk
+(:class:`EmbeddedStore`, here) and a remote SPARQL server (``kg.remote.RemoteStore``):
+
+``replace_article(article_iri, graph) -> None``
+    One transaction: drops the named graph ``article_iri`` and inserts the
+    triples of ``graph`` into it. If anything fails the store is left as it was.
+``remove_article(article_iri) -> bool``
+    Drops the article's graph; False when there was none.
+``articles() -> list[ArticleInfo]``
+    One :class:`ArticleInfo` per article graph (source, title, sha256, date, triples).
+``find_article_by_hash(sha256) -> str | None`` / ``article_hash(article_iri) -> str | None``
+    Look an article up by the ``gkg:sha256`` of its text, and the other way round.
+``query(sparql, *, timeout=None, max_rows=None) -> QueryResult``
+    Read-only SPARQL over the union of the article graphs, guarded by
+    :func:`kg.sparql.check_query` (no updates, no ``SERVICE``, no ``LOAD``).
+    When the timeout or ``max_rows`` cuts the answer short, the result says so
+    (``truncated=True``); it is never presented as complete.
+``dump(out, format) -> None``
+    Writes every article graph to a binary stream; ``format`` is one of
+    ``turtle``, ``ntriples`` (the union graph: triples only), ``nquads``,
+    ``trig`` (named graphs kept) or ``jsonld`` (named graphs kept).
+``to_dataset() -> rdflib.Dataset``
+    The whole store in memory, one rdflib graph per article (small stores only).
+``stats() -> StoreStats``
+    Entities per core class, relations per core predicate, articles, triples.
+``close()``
+    Releases the store (also on leaving a ``with`` block).
+
+:func:`open_store` picks the back end from the location: ``http://``/``https://``
+URLs go to ``kg.remote.RemoteStore``, anything else is a folder on disk.
+
+Notes on the embedded store (pyoxigraph 0.5):
+
+* A geokg store folder holds Oxigraph's RocksDB files plus a marker file,
+  ``geokg-store.json``, written at creation. Folders that are neither empty,
+  nor geokg stores, nor Oxigraph stores are refused rather than written into.
+* Only one process may open a store for writing (RocksDB's lock). Read
+  commands open it with ``read_only=True`` (``pyoxigraph.Store.read_only``),
+  which needs no lock, so they work on a read-only filesystem and while
+  another process writes; they see the data as it was when they opened it.
+* Oxigraph stores typed literals by value: ``"1.0"^^xsd:double`` comes back as
+  ``"1"^^xsd:double``, ``"01"^^xsd:integer`` as ``"1"``, language tags in lower
+  case. Values, datatypes and languages are preserved; lexical forms of
+  numbers, booleans and dates may be canonicalised.
+* Oxigraph 0.5's union default graph is a bag, not a set (oxigraph#1919, fixed
+  upstream after 0.5): a triple asserted by two articles matches twice in a
+  query without ``GRAPH``. Use ``DISTINCT`` / ``COUNT(DISTINCT …)`` when counting;
+  :meth:`Store.stats` does.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import uuid
+from abc import ABC, abstractmethod
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO
+
+from .errors import QueryError, StoreError
+from .vocab import CORE_CLASSES, CORE_PREDICATES, DCTERMS, GKG
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pyoxigraph
+    import rdflib
+
+    from .sparql import QueryResult
+
+__all__ = [
+    "ArticleInfo", "StoreStats", "Store", "EmbeddedStore", "open_store",
+    "MARKER_FILE", "STORE_FORMAT_VERSION", "DUMP_FORMATS", "QUAD_FORMATS",
+]
+
+MARKER_FILE = "geokg-store.json"
+STORE_FORMAT_VERSION = 1
+
+#: format name -> (pyoxigraph RdfFormat attribute, keeps named graphs)
+DUMP_FORMATS: dict[str, tuple[str, bool]] = {
+    "turtle": ("TURTLE", False),
+    "ntriples": ("N_TRIPLES", False),
+    "nquads": ("N_QUADS", True),
+    "trig": ("TRIG", True),
+    "jsonld": ("JSON_LD", True),
+}
+QUAD_FORMATS = frozenset(name for name, (_, quads) in DUMP_FORMATS.items() if quads)
+
+#: prefixes written by turtle/trig dumps
+DUMP_PREFIXES = {
+    "gkg": str(GKG),
+    "id": "https://w3id.org/geokg/id/",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "dcterms": str(DCTERMS),
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+}
+
+# A new article graph with at least this many triples is written with
+# pyoxigraph's bulk loader (about 2.5x faster than a transaction, but not
+# transactional: on failure the partly written graph is removed again).
+BULK_THRESHOLD = 50_000
+
+
+@dataclass(frozen=True)
+class ArticleInfo:
+    """One article graph in a store."""
+
+    iri: str
+    source: str | None
+    title: str | None
+    sha256: str | None
+    date: str | None
+    triples: int
+
+
+@dataclass(frozen=True)
+class StoreStats:
+    """What a store holds.
+
+    ``triples`` counts the triples of every article graph (a triple asserted by
+    two articles counts twice); ``distinct_triples`` counts the union graph.
+    ``entities`` maps each core class to the number of distinct entities typed
+    with it; ``relations`` each core predicate to its distinct (subject, object)
+    pairs; ``statements`` counts evidence records (``rdf:Statement``).
+    """
+
+    articles: int
+    triples: int
+    distinct_triples: int
+    entities: dict[str, int] = field(default_factory=dict)
+    relations: dict[str, int] = field(default_factory=dict)
+    statements: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return asdict(self)
+
+
+class Store(ABC):
+    """A set of article graphs with SPARQL on top; see the module docstring."""
+
+    location: str = ""
+
+    # -- writing ---------------------------------------------------------------
+    @abstractmethod
+    def replace_article(self, article_iri: str, graph: rdflib.Graph) -> None:
+        """Replace the article's named graph by ``graph``'s triples, in one transaction.
+
+        Args:
+            article_iri: the article IRI, which is also the graph name.
+            graph: the article's triples (its own graph name is ignored).
+
+        Raises:
+            StoreError: the store is read-only, a term cannot be stored, or the
+                write failed; the store is then unchanged.
+        """
+
+    @abstractmethod
+    def remove_article(self, article_iri: str) -> bool:
+        """Drop the article's graph. Returns False when the store had no such graph."""
+
+    def add_articles(self, items: Iterable[tuple[str, rdflib.Graph]]) -> int:
+        """Replace many articles; returns how many were written.
+
+        The default calls :meth:`replace_article` for each; the embedded store
+        batches new articles through the bulk loader.
+        """
+        count = 0
+        for iri, graph in items:
+            self.replace_article(iri, graph)
+            count += 1
+        return count
+
+    # -- reading ---------------------------------------------------------------
+    @abstractmethod
+    def query(self, sparql: str, *, timeout: float | None = None,
+              max_rows: int | None = None) -> QueryResult:
+        """Run a read-only SPARQL query over the union of the article graphs.
+
+        Args:
+            sparql: the query; default prefixes (``gkg:``, ``id:``, ``rdfs:`` …)
+                are added when it does not declare them.
+            timeout: seconds after which evaluation is abandoned; the result is
+                then ``truncated`` (``reason == "timeout"``).
+            max_rows: stop after this many rows (or triples); the result is then
+                ``truncated`` (``reason == "max_rows"``) when more were available.
+
+        Raises:
+            QueryError: syntax error, refused query (update, SERVICE, LOAD) or
+                an evaluation error.
+        """
+
+    @abstractmethod
+    def dump(self, out: BinaryIO, format: str) -> None:
+        """Write the store to ``out`` in ``format`` (see :data:`DUMP_FORMATS`)."""
+
+    def articles(self) -> list[ArticleInfo]:
+        """Every article graph with its metadata, sorted by IRI."""
+        from .sparql import GRAPH_ARTICLES_QUERY
+
+        result = self.query(GRAPH_ARTICLES_QUERY)
+        infos = []
+        for g, src, title, sha, date, n in result.rows:
+            infos.append(ArticleInfo(
+                iri=str(g), source=_opt(src), title=_opt(title), sha256=_opt(sha),
+                date=_opt(date), triples=int(n) if n is not None else 0,
+            ))
+        return sorted(infos, key=lambda a: a.iri)
+
+    def find_article_by_hash(self, sha256: str) -> str | None:
+        """IRI of the article whose text has this SHA-256, or None."""
+        from .sparql import sparql_literal
+
+        result = self.query(
+            "SELECT ?g WHERE { GRAPH ?g { ?g gkg:sha256 " + sparql_literal(sha256) + " } } LIMIT 1"
+        )
+        return str(result.rows[0][0]) if result.rows else None
+
+    def article_hash(self, article_iri: str) -> str | None:
+        """The ``gkg:sha256`` recorded for an article, or None when it is not stored."""
+        from .sparql import sparql_iri
+
+        g = sparql_iri(article_iri)
+        result = self.query(f"SELECT ?h WHERE {{ GRAPH {g} {{ {g} gkg:sha256 ?h }} }} LIMIT 1")
+        return str(result.rows[0][0]) if result.rows else None
+
+    def stats(self) -> StoreStats:
+        """Counts of articles, triples, entities per class and relations per predicate."""
+        from .sparql import stats_queries
+
+        q = stats_queries()
+        articles, triples = (int(x) for x in self.query(q["graphs"]).rows[0])
+        distinct = int(self.query(q["distinct"]).rows[0][0])
+        entities = {c: 0 for c in CORE_CLASSES}
+        for cls, n in self.query(q["entities"]).rows:
+            entities[str(cls).rsplit("#", 1)[-1]] = int(n)
+        relations = {p: 0 for p in CORE_PREDICATES}
+        for pred, n in self.query(q["relations"]).rows:
+            relations[str(pred).rsplit("#", 1)[-1]] = int(n)
+        statements = int(self.query(q["statements"]).rows[0][0])
+        return StoreStats(articles, triples, distinct, entities, relations, statements)
+
+    def to_dataset(self) -> rdflib.Dataset:
+        """The store as an rdflib Dataset with one graph per article (small stores only)."""
+        import io
+
+        import rdflib
+
+        buf = io.BytesIO()
+        self.dump(buf, "nquads")
+        ds = rdflib.Dataset()
+        ds.parse(data=buf.getvalue().decode("utf-8"), format="nquads")
+        return ds
+
+    # -- lifecycle -------------------------------------------------------------
+    def close(self) -> None:
+        """Release the store; further calls fail."""
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _opt(term: Any) -> str | None:
+    return None if term is None else str(term)
+
+
+# ----------------------------------------------------------------------------
+# rdflib -> pyoxigraph terms
+
+
+class _ToOx:
+    """Converts rdflib terms to pyoxigraph terms, caching IRIs and datatypes.
+
+    Literals are rebuilt from their lexical form (``str(lit)``) with the same
+    datatype or language, so nothing is re-normalised on the way.
+    """
+
+    _MAX = 500_000
+
+    def __init__(self) -> None:
+        import pyoxigraph as ox
+        from rdflib import BNode, Literal, URIRef
+
+        self.ox = ox
+        self._uri, self._lit, self._bnode = URIRef, Literal, BNode
+        self._iris: dict[str, Any] = {}
+
+    def iri(self, value: str) -> pyoxigraph.NamedNode:
+        node = self._iris.get(value)
+        if node is None:
+            if len(self._iris) > self._MAX:
+                self._iris.clear()
+            node = self._iris[value] = self.ox.NamedNode(value)
+        return node
+
+    def term(self, term: Any) -> Any:
+        if isinstance(term, self._uri):
+            return self.iri(str(term))
+        if isinstance(term, self._lit):
+            lang = term.language
+            if lang:
+                return self.ox.Literal(str(term), language=lang)
+            dt = term.datatype
+            if dt is not None:
+                return self.ox.Literal(str(term), datatype=self.iri(str(dt)))
+            return self.ox.Literal(str(term))
+        if isinstance(term, self._bnode):
+            return self.ox.BlankNode(_bnode_id(str(term)))
+        raise TypeError(f"cannot store a {type(term).__name__} term: {term!r}")
+
+    def quads(self, graph: Iterable[tuple[Any, Any, Any]], graph_name: Any) -> list[pyoxigraph.Quad]:
+        Quad, term, uri, it = self.ox.Quad, self.term, self._uri, self.iri
+        out = []
+        for s, p, o in graph:
+            # predicates are always IRIs and repeat a lot: skip the generic path
+            pred = it(str(p)) if type(p) is uri else term(p)
+            out.append(Quad(term(s), pred, term(o), graph_name))
+        return out
+
+
+def _bnode_id(value: str) -> str:
+    if value and (value[0].isalnum() or value[0] == "_") and all(c.isalnum() or c in "_-" for c in value):
+        return value
+    import hashlib
+
+    return "b" + hashlib.sha1(value.encode("utf-8")).hexdigest()
+
+
+def _nt_triples(ox: Any, quads: Iterable[Any]) -> str:
+    """N-Triples text for quads (valid inside a SPARQL ``INSERT DATA`` block)."""
+    return ox.serialize([q.triple for q in quads], format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+
+
+# ----------------------------------------------------------------------------
+# embedded store
+
+
+def _lock_message(path: Path, err: BaseException) -> str:
+    return (f"the store {path} is in use by another process (its lock is held: {err}) — "
+            "close the other kg process, or open the store read-only for queries")
+
+
+def _looks_like_oxigraph(path: Path) -> bool:
+    return (path / "CURRENT").is_file() and (path / "IDENTITY").is_file()
+
+
+class EmbeddedStore(Store):
+    """Article graphs in an Oxigraph (RocksDB) folder on disk, or in memory.
+
+    Open it with :func:`open_store`; ``EmbeddedStore.in_memory()`` gives a
+    throw-away store for tests and notebooks.
+    """
+
+    def __init__(self, ox_store: pyoxigraph.Store, location: str, read_only: bool) -> None:
+        self._ox: pyoxigraph.Store | None = ox_store
+        self.location = location
+        self.read_only = read_only
+        self._write_lock = threading.Lock()
+
+    @classmethod
+    def in_memory(cls) -> EmbeddedStore:
+        """A temporary store kept in memory."""
+        import pyoxigraph as ox
+
+        return cls(ox.Store(), "<memory>", read_only=False)
+
+    @property
+    def oxigraph(self) -> pyoxigraph.Store:
+        """The underlying ``pyoxigraph.Store`` (for benchmarks and power users)."""
+        if self._ox is None:
+            raise StoreError(f"the store {self.location} is closed")
+        return self._ox
+
+    def close(self) -> None:
+        if self._ox is not None and not self.read_only:
+            try:
+                self._ox.flush()
+            except OSError:  # pragma: no cover - in-memory stores have nothing to flush
+                pass
+        self._ox = None
+
+    def __repr__(self) -> str:
+        mode = "read-only" if self.read_only else "read-write"
+        return f"<EmbeddedStore {self.location} {mode}>"
+
+    # -- writing ---------------------------------------------------------------
+    def _writable(self) -> pyoxigraph.Store:
+        store = self.oxigraph
+        if self.read_only:
+            raise StoreError(f"the store {self.location} is open read-only; cannot write to it")
+        return store
+
+    def _graph_name(self, article_iri: str) -> pyoxigraph.NamedNode:
+        import pyoxigraph as ox
+
+        try:
+            return ox.NamedNode(str(article_iri))
+        except ValueError as err:
+            raise StoreError(f"not a valid article IRI: {article_iri!r} ({err})") from err
+
+    def _convert(self, graph: Iterable[tuple[Any, Any, Any]], gname: Any) -> list[Any]:
+        try:
+            return _ToOx().quads(graph, gname)
+        except (ValueError, TypeError) as err:
+            raise StoreError(f"cannot store the graph of {gname.value}: {err}") from err
+
+    def replace_article(self, article_iri: str, graph: rdflib.Graph) -> None:
+        store = self._writable()
+        gname = self._graph_name(article_iri)
+        # Converting every term first means an unstorable term fails before any write.
+        new = self._convert(graph, gname)
+        with self._write_lock:
+            try:
+                if not store.contains_named_graph(gname):
+                    self._insert_new(store, gname, new)
+                else:
+                    self._replace_existing(store, gname, new)
+            except OSError as err:
+                raise StoreError(f"cannot write {article_iri} to {self.location}: {err}") from err
+            except SyntaxError as err:  # pragma: no cover - our own N-Triples did not parse
+                raise StoreError(f"cannot write {article_iri}: {err}") from err
+
+    def _insert_new(self, store: pyoxigraph.Store, gname: Any, quads: list[Any]) -> None:
+        if not quads:
+            return
+        if len(quads) < BULK_THRESHOLD:
+            store.extend(quads)  # transactional
+            return
+        try:
+            store.bulk_extend(quads)
+        except BaseException:
+            # the graph did not exist before: removing it restores the old state
+            store.remove_graph(gname)
+            raise
+
+    def _replace_existing(self, store: pyoxigraph.Store, gname: Any, quads: list[Any]) -> None:
+        import pyoxigraph as ox
+
+        g = f"<{gname.value}>"
+        if not quads:
+            store.update(f"DROP SILENT GRAPH {g}")
+            return
+        old = set(store.quads_for_pattern(None, None, None, gname))
+        new = set(quads)
+        removed, added = old - new, new - old
+        if not removed and not added:
+            return
+        has_bnode = any(
+            isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode)
+            for q in (*removed, *added)
+        )
+        if has_bnode:
+            # DELETE DATA cannot name blank nodes: rewrite the whole graph instead
+            store.update(f"DROP SILENT GRAPH {g} ;\nINSERT DATA {{ GRAPH {g} {{\n"
+                         f"{_nt_triples(ox, quads)}}} }}")
+            return
+        # One update request is one transaction: only the difference is written.
+        parts = []
+        if removed:
+            parts.append(f"DELETE DATA {{ GRAPH {g} {{\n{_nt_triples(ox, removed)}}} }}")
+        if added:
+            parts.append(f"INSERT DATA {{ GRAPH {g} {{\n{_nt_triples(ox, added)}}} }}")
+        store.update(" ;\n".join(parts))
+
+    def add_articles(self, items: Iterable[tuple[str, rdflib.Graph]], *,
+                     batch_triples: int = 250_000) -> int:
+        """Write many articles fast: new ones go through the bulk loader in batches.
+
+        Articles already in the store are replaced one by one with
+        :meth:`replace_article` (transactional). New articles are converted and
+        handed to pyoxigraph's bulk loader in batches of about ``batch_triples``
+        triples; if a batch fails, the graphs of that batch are removed again
+        and the error is raised (earlier batches stay written).
+        """
+        store = self._writable()
+        conv = _ToOx()
+        batch: list[Any] = []
+        names: list[Any] = []
+        seen: set[str] = set()
+        count = 0
+
+        def flush() -> None:
+            if not batch:
+                return
+            with self._write_lock:
+                try:
+                    store.bulk_extend(batch)
+                except BaseException as err:
+                    for name in names:
+                        store.remove_graph(name)
+                    if isinstance(err, OSError):
+                        raise StoreError(f"bulk write to {self.location} failed: {err}") from err
+                    raise
+            batch.clear()
+            names.clear()
+
+        for iri, graph in items:
+            gname = self._graph_name(iri)
+            if iri in seen or store.contains_named_graph(gname):
+                flush()
+                self.replace_article(iri, graph)
+            else:
+                try:
+                    batch.extend(conv.quads(graph, gname))
+                except (ValueError, TypeError) as err:
+                    raise StoreError(f"cannot store the graph of {iri}: {err}") from err
+                names.append(gname)
+                if len(batch) >= batch_triples:
+                    flush()
+            seen.add(iri)
+            count += 1
+        flush()
+        return count
+
+    def remove_article(self, article_iri: str) -> bool:
+        store = self._writable()
+        gname = self._graph_name(article_iri)
+        with self._write_lock:
+            if not store.contains_named_graph(gname):
+                return False
+            try:
+                store.remove_graph(gname)
+            except OSError as err:
+                raise StoreError(f"cannot remove {article_iri} from {self.location}: {err}") from err
+        return True
+
+    # -- reading ---------------------------------------------------------------
+    def query(self, sparql: str, *, timeout: float | None = None,
+              max_rows: int | None = None) -> QueryResult:
+        from .sparql import check_query, evaluate_oxigraph
+
+        text = check_query(sparql)
+        return evaluate_oxigraph(self.oxigraph, text, timeout=timeout, max_rows=max_rows)
+
+    def _rows(self, sparql: str) -> list[tuple[Any, ...]]:
+        """Raw pyoxigraph rows of a trusted internal query (no guard, no conversion)."""
+        from .sparql import DEFAULT_PREFIXES
+
+        try:
+            res = self.oxigraph.query(sparql, prefixes=DEFAULT_PREFIXES, use_default_graph_as_union=True)
+            n = len(res.variables)
+            return [tuple(sol[i] for i in range(n)) for sol in res]
+        except (SyntaxError, OSError) as err:  # pragma: no cover - internal queries are fixed
+            raise QueryError(str(err)) from err
+
+    def articles(self) -> list[ArticleInfo]:
+        import pyoxigraph as ox
+
+        store = self.oxigraph
+        src, title, sha, date = (ox.NamedNode(str(p)) for p in
+                                 (DCTERMS.source, DCTERMS.title, GKG.sha256, DCTERMS.date))
+
+        def first(s: Any, p: Any, g: Any) -> str | None:
+            for q in store.quads_for_pattern(s, p, None, g):
+                return q.object.value
+            return None
+
+        infos = []
+        for g in store.named_graphs():
+            if not isinstance(g, ox.NamedNode):
+                continue
+            n = sum(1 for _ in store.quads_for_pattern(None, None, None, g))
+            infos.append(ArticleInfo(iri=g.value, source=first(g, src, g), title=first(g, title, g),
+                                     sha256=first(g, sha, g), date=first(g, date, g), triples=n))
+        return sorted(infos, key=lambda a: a.iri)
+
+    def find_article_by_hash(self, sha256: str) -> str | None:
+        import pyoxigraph as ox
+
+        pred = ox.NamedNode(str(GKG.sha256))
+        for q in self.oxigraph.quads_for_pattern(None, pred, ox.Literal(sha256), None):
+            if q.graph_name == q.subject:
+                return q.subject.value
+        return None
+
+    def article_hash(self, article_iri: str) -> str | None:
+        import pyoxigraph as ox
+
+        gname = self._graph_name(article_iri)
+        for q in self.oxigraph.quads_for_pattern(gname, ox.NamedNode(str(GKG.sha256)), None, gname):
+            return q.object.value
+        return None
+
+    def stats(self) -> StoreStats:
+        from .sparql import stats_queries
+
+        store = self.oxigraph
+        q = stats_queries()
+        articles = sum(1 for _ in store.named_graphs())
+        triples = len(store)
+        distinct = int(self._rows(q["distinct"])[0][0].value)
+        entities = {c: 0 for c in CORE_CLASSES}
+        for cls, n in self._rows(q["entities"]):
+            entities[cls.value.rsplit("#", 1)[-1]] = int(n.value)
+        relations = {p: 0 for p in CORE_PREDICATES}
+        for pred, n in self._rows(q["relations"]):
+            relations[pred.value.rsplit("#", 1)[-1]] = int(n.value)
+        statements = int(self._rows(q["statements"])[0][0].value)
+        return StoreStats(articles, triples, distinct, entities, relations, statements)
+
+    def dump(self, out: BinaryIO, format: str) -> None:
+        import pyoxigraph as ox
+
+        try:
+            attr, keeps_graphs = DUMP_FORMATS[format]
+        except KeyError:
+            raise StoreError(f"unknown format {format!r}; choose one of {', '.join(DUMP_FORMATS)}") from None
+        rdf_format = getattr(ox.RdfFormat, attr)
+        store = self.oxigraph
+        prefixes = DUMP_PREFIXES if format in ("turtle", "trig") else None
+        if keeps_graphs:
+            store.dump(out, rdf_format, prefixes=prefixes)
+            return
+        # Triple formats get the union graph with each triple once (Oxigraph's
+        # union is a bag, so DISTINCT is needed; it is computed inside Oxigraph).
+        triples = store.query("CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }",
+                              use_default_graph_as_union=True)
+        ox.serialize(triples, out, rdf_format, prefixes=prefixes)
+
+    def to_dataset(self) -> rdflib.Dataset:
+        import pyoxigraph as ox
+        import rdflib
+
+        from .sparql import from_ox
+
+        ds = rdflib.Dataset()
+        graphs: dict[str, Any] = {}
+        for q in self.oxigraph:
+            gname = q.graph_name
+            if isinstance(gname, ox.DefaultGraph):
+                target = ds.default_graph
+            else:
+                key = gname.value
+                target = graphs.get(key)
+                if target is None:
+                    target = graphs[key] = ds.graph(rdflib.URIRef(key))
+            target.add((from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)))
+        return ds
+
+
+# ----------------------------------------------------------------------------
+# opening
+
+
+def _read_marker(path: Path) -> dict[str, Any] | None:
+    marker = path / MARKER_FILE
+    if not marker.is_file():
+        return None
+    try:
+        data = json.loads(marker.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        raise StoreError(f"{path} has an unreadable {MARKER_FILE} ({err}); is it a geokg store?") from err
+    if not isinstance(data, dict) or data.get("format") != "geokg-store":
+        raise StoreError(f"{path}/{MARKER_FILE} is not a geokg store marker")
+    version = data.get("version")
+    if not isinstance(version, int) or version > STORE_FORMAT_VERSION:
+        raise StoreError(f"the store {path} has format version {version!r}, newer than this geokg "
+                         f"understands ({STORE_FORMAT_VERSION}) — upgrade geokg")
+    return data
+
+
+def _write_marker(path: Path) -> None:
+    data = {"format": "geokg-store", "version": STORE_FORMAT_VERSION, "backend": "oxigraph"}
+    tmp = path / f".{MARKER_FILE}.{uuid.uuid4().hex}.tmp"
+    try:
+        with open(tmp, "w", encoding="utf-8") as fh:
+            json.dump(data, fh)
+            fh.write("\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path / MARKER_FILE)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def open_store(location: str | os.PathLike[str], *, create: bool = False,
+               read_only: bool = False) -> Store:
+    """Open the store at a folder or a SPARQL server URL.
+
+    Args:
+        location: a folder (embedded Oxigraph) or an ``http(s)://`` URL of a
+            SPARQL server (see ``kg.remote``).
+        create: create the folder and an empty store when there is none.
+            Without it a missing store is an error and nothing is created.
+        read_only: open without taking the write lock (read commands): works
+            while another process writes and on read-only filesystems; every
+            write method then raises :class:`StoreError`.
+
+    Raises:
+        StoreError: no store there, the path is a file or a folder that is not
+            a store, or the store is locked by another process.
+
+    Examples:
+        >>> import tempfile, os
+        >>> path = os.path.join(tempfile.mkdtemp(), "kg")
+        >>> with open_store(path, create=True) as store:
+        ...     store.articles()
+        []
+    """
+    text = os.fspath(location)
+    if text.startswith(("http://", "https://")):
+        from .remote import RemoteStore  # type: ignore[import-not-found]
+
+        return RemoteStore.from_url(text)  # type: ignore[no-any-return]
+
+    path = Path(text).expanduser()
+    if path.exists() and not path.is_dir():
+        raise StoreError(f"{path} is a file, not a store folder — pass --store with a folder path")
+    exists = path.is_dir()
+    is_empty = exists and not any(path.iterdir())
+    marker = _read_marker(path) if exists else None
+    if exists and not is_empty and marker is None and not _looks_like_oxigraph(path):
+        raise StoreError(f"{path} is a folder that is not a geokg store (no {MARKER_FILE}); "
+                         "refusing to write into it — pass --store with a new or empty folder")
+    if not exists or is_empty:
+        if not create:
+            raise StoreError(f"no store at {path} — run `kg ingest FILE` first, or pass --store")
+        if read_only:
+            raise StoreError(f"no store at {path} to open read-only — run `kg ingest FILE` first")
+
+    import pyoxigraph as ox
+
+    try:
+        if read_only:
+            ox_store = ox.Store.read_only(str(path))
+        else:
+            ox_store = ox.Store(str(path))
+    except OSError as err:
+        msg = str(err)
+        if "lock" in msg.lower():
+            raise StoreError(_lock_message(path, err)) from err
+        raise StoreError(f"cannot open the store {path}: {msg}") from err
+    if marker is None and not read_only:
+        try:
+            _write_marker(path)
+        except OSError as err:
+            raise StoreError(f"cannot write {path / MARKER_FILE}: {err}") from err
+    return EmbeddedStore(ox_store, str(path), read_only=read_only)

@@ -1,0 +1,242 @@
+"""Check graphs against geokg's SHACL shapes (``ontology/shapes.ttl``).
+
+Validation runs without inference: the shapes expect what docs/rdf-model.md
+describes, each entity's core class asserted directly. A dataset (one named
+graph per article) is validated as the union of its graphs, which is what
+queries over a store see.
+
+Examples:
+    >>> from rdflib import Graph, Literal
+    >>> from kg.vocab import GKG, ID, RDF, RDFS
+    >>> g = Graph()
+    >>> _ = g.add((ID["country/JPN"], RDF.type, GKG.Country))
+    >>> validate(g).conforms
+    False
+    >>> _ = g.add((ID["country/JPN"], RDFS.label, Literal("Japan")))
+    >>> report = validate(g)
+    >>> report.conforms, report.nodes_checked
+    (True, 1)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+from .errors import KGError
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+    from rdflib.term import Node
+
+__all__ = ["Violation", "ValidationReport", "validate", "validate_files", "validate_store", "read_rdf_files"]
+
+# file extension -> rdflib parser name
+_SUFFIX_FORMATS = {
+    ".ttl": "turtle", ".turtle": "turtle", ".nt": "nt", ".nq": "nquads", ".trig": "trig",
+    ".jsonld": "json-ld", ".json": "json-ld", ".rdf": "xml", ".owl": "xml", ".xml": "xml",
+}
+
+
+class Violation(NamedTuple):
+    """One SHACL result: the node that fails, along which path, why, how badly."""
+
+    focus: Node
+    path: Node | None
+    message: str
+    severity: str  # "Violation", "Warning" or "Info"
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """The outcome of :func:`validate`.
+
+    Attributes:
+        conforms: True when the graph satisfies every shape.
+        violations: every result, sorted by focus node then path.
+        text: a readable report, one line per result.
+        nodes_checked: how many distinct nodes the shapes targeted.
+    """
+
+    conforms: bool
+    violations: tuple[Violation, ...]
+    text: str
+    nodes_checked: int = 0
+
+
+def validate(graph_or_dataset: Graph, shapes: Graph | str | Path | None = None) -> ValidationReport:
+    """Validate a graph, or the union of a dataset's graphs, against SHACL shapes.
+
+    Args:
+        graph_or_dataset: an rdflib ``Graph`` (one article) or ``Dataset`` /
+            ``ConjunctiveGraph`` (many articles; their union is validated).
+        shapes: a shapes graph or a Turtle file; geokg's own shapes by default.
+
+    Returns:
+        A :class:`ValidationReport`.
+
+    Raises:
+        KGError: when the shapes themselves are malformed.
+    """
+    from pyshacl import validate as shacl_validate
+    from pyshacl.errors import ReportableRuntimeError
+    from rdflib import Graph
+    from rdflib.graph import ConjunctiveGraph
+
+    from .resources import load_shapes
+
+    if shapes is None:
+        shapes_graph = load_shapes()
+    elif isinstance(shapes, Graph):
+        shapes_graph = shapes
+    else:
+        shapes_graph = Graph().parse(str(shapes), format="turtle")
+
+    data = graph_or_dataset
+    if isinstance(data, ConjunctiveGraph):
+        # pyshacl would check each named graph alone; the store's view is the union
+        union = Graph()
+        for s, p, o, _ in data.quads((None, None, None, None)):
+            union.add((s, p, o))
+        data = union
+
+    try:
+        conforms, results, _text = shacl_validate(
+            data, shacl_graph=shapes_graph, inference="none", advanced=False,
+            allow_warnings=False, allow_infos=False,
+        )
+    except ReportableRuntimeError as err:
+        raise KGError(f"SHACL validation failed: {err.message}") from err
+
+    found = sorted(_violations(results), key=lambda pair: (str(pair[0].focus), str(pair[0].path),
+                                                           pair[0].message, str(pair[1])))
+    return ValidationReport(
+        conforms=bool(conforms),
+        violations=tuple(violation for violation, _ in found),
+        text=_render(bool(conforms), found, data),
+        nodes_checked=_count_targets(data, shapes_graph),
+    )
+
+
+def _violations(results: Graph) -> list[tuple[Violation, Node | None]]:
+    """Each result with its value node (shown in the text, not part of :class:`Violation`)."""
+    from rdflib.namespace import RDF, SH
+
+    found = []
+    for result in results.subjects(RDF.type, SH.ValidationResult):
+        focus = results.value(result, SH.focusNode)
+        path = results.value(result, SH.resultPath)
+        messages = sorted(str(m) for m in results.objects(result, SH.resultMessage))
+        severity = results.value(result, SH.resultSeverity)
+        label = str(severity).rsplit("#", 1)[-1] if severity is not None else "Violation"
+        if not messages:
+            component = results.value(result, SH.sourceConstraintComponent)
+            messages = [f"fails {component}"]
+        value = results.value(result, SH.value)
+        found.append((Violation(focus, path, messages[0], label), value))
+    return found
+
+
+def _count_targets(data: Graph, shapes: Graph) -> int:
+    """Distinct nodes the shapes target by class or as subjects of a predicate."""
+    from rdflib.namespace import RDF, SH
+
+    nodes = set()
+    for cls in set(shapes.objects(None, SH.targetClass)):
+        nodes.update(data.subjects(RDF.type, cls))
+    for pred in set(shapes.objects(None, SH.targetSubjectsOf)):
+        nodes.update(data.subjects(pred, None))
+    for node in set(shapes.objects(None, SH.targetNode)):
+        nodes.add(node)
+    return len(nodes)
+
+
+def _render(conforms: bool, found: list[tuple[Violation, Node | None]], data: Graph) -> str:
+    from rdflib import Graph
+
+    from .vocab import GKG, ID
+
+    names = Graph().namespace_manager
+    names.bind("gkg", GKG)
+    names.bind("id", ID)
+    for prefix, ns in data.namespace_manager.namespaces():
+        names.bind(prefix, ns, override=False)
+
+    def short(node: Node | None) -> str:
+        if node is None:
+            return "-"
+        try:
+            return node.n3(names)
+        except Exception:  # a blank-node path or an odd literal
+            return str(node)
+
+    lines = [f"Conforms: {conforms}"]
+    if found:
+        lines.append(f"Results ({len(found)}):")
+        for v, value in found:
+            shown = "" if value is None or value == v.focus else f" = {short(value)}"
+            lines.append(f"  {v.severity}: {short(v.focus)} {short(v.path)}{shown}: {v.message}")
+    return "\n".join(lines)
+
+
+def read_rdf_files(paths: list[str | Path]) -> Graph:
+    """Parse RDF files into one dataset, the format chosen by each file's extension.
+
+    Args:
+        paths: ``.ttl``, ``.nt``, ``.nq``, ``.trig`` or ``.jsonld`` files.
+
+    Returns:
+        An rdflib ``Dataset``; triple formats land in its default graph.
+
+    Raises:
+        InputError: when a file is missing, of an unknown kind, or not valid RDF.
+    """
+    from rdflib import Dataset
+
+    from .errors import InputError
+
+    dataset = Dataset()
+    for raw in paths:
+        path = Path(raw)
+        fmt = _SUFFIX_FORMATS.get(path.suffix.lower())
+        if fmt is None:
+            known = ", ".join(sorted(_SUFFIX_FORMATS))
+            raise InputError(f"cannot tell the RDF format of {path} from its extension (one of {known})")
+        if not path.is_file():
+            raise InputError(f"no such file: {path}")
+        try:
+            dataset.parse(path, format=fmt)
+        except Exception as err:  # rdflib's parsers raise many unrelated types
+            raise InputError(f"{path} is not valid {fmt}: {err}") from err
+    return dataset
+
+
+def validate_files(paths: list[str | Path], shapes: Graph | str | Path | None = None) -> ValidationReport:
+    """Validate the union of RDF files (see :func:`read_rdf_files` and :func:`validate`)."""
+    return validate(read_rdf_files(paths), shapes)
+
+
+def validate_store(location: str, shapes: Graph | str | Path | None = None) -> ValidationReport:
+    """Validate the union of every article graph in a store.
+
+    Args:
+        location: a store folder or SPARQL server URL, as for :func:`kg.store.open_store`.
+        shapes: as for :func:`validate`.
+
+    Raises:
+        StoreError: when there is no store at ``location`` (nothing is created).
+    """
+    import io
+
+    from rdflib import Graph
+
+    from .store import open_store
+
+    buffer = io.BytesIO()
+    with open_store(location, create=False, read_only=True) as store:
+        # a triple format: the store gives the union with each triple once
+        store.dump(buffer, "ntriples")
+    union = Graph()
+    union.parse(data=buffer.getvalue().decode("utf-8"), format="nt")
+    return validate(union, shapes)
