@@ -193,5 +193,187 @@ def validate_command(store: str, files: tuple[str, ...]) -> None:
     click.echo(report.text)
     raise click.ClickException(f"{len(report.violations)} SHACL violations")
 
+# -- store commands: query, export, stats, articles, remove (kg/store.py, kg/sparql.py, kg/export.py)
+
+EXIT_INCOMPLETE = 3  # the answer was cut short by --timeout or --max-rows
+
+
+@main.command("query")
+@click.argument("sparql", required=False)
+@click.option("-f", "--file", "query_file", type=click.Path(dir_okay=False, allow_dash=True),
+              help="Read the query from a file (.rq), or - for stdin.")
+@click.option("--format", "fmt", default="table", show_default=True,
+              type=click.Choice(["table", "csv", "tsv", "json", "xml", "turtle", "ntriples"]),
+              help="Output format; turtle/ntriples for CONSTRUCT and DESCRIBE.")
+@click.option("--timeout", type=click.FloatRange(min=0), default=30.0, show_default=True,
+              help="Give up after this many seconds (0: no limit).")
+@click.option("--max-rows", type=click.IntRange(min=0), default=None,
+              help="Stop after this many rows.")
+@store_option
+@fail_cleanly
+def query_command(sparql: str | None, query_file: str | None, fmt: str, timeout: float,
+                  max_rows: int | None, store: str) -> None:
+    """Run a read-only SPARQL query over every article graph.
+
+    The prefixes gkg: id: rdf: rdfs: skos: prov: dcterms: xsd: owl: are
+    predefined. Updates, SERVICE and LOAD are refused (use `kg ingest` and
+    `kg remove`). Results go to stdout, the row count to stderr.
+
+    Exit status: 0 complete answer, 1 error, 2 usage error, 3 incomplete
+    answer (--timeout or --max-rows hit: the rows shown are only a part).
+
+    \b
+    Example:
+      kg query 'SELECT ?c ?label WHERE { ?c a gkg:Country ; rdfs:label ?label }'
+      kg query -f questions/who-supports-whom.rq --format csv > supports.csv
+      kg query --store https://kg.example.org/sparql --max-rows 100 'SELECT * { ?s ?p ?o }'
+    """
+    from .sparql import format_result
+    from .store import open_store
+
+    if sparql is not None and query_file is not None:
+        raise click.UsageError("give the query as an argument or with -f FILE, not both")
+    if query_file is not None:
+        if query_file == "-":
+            sparql = sys.stdin.read()
+        else:
+            with open(query_file, encoding="utf-8") as fh:
+                sparql = fh.read()
+    if sparql is None:
+        raise click.UsageError("give a SPARQL query, or -f FILE.rq")
+    with open_store(store, read_only=True) as st:
+        result = st.query(sparql, timeout=timeout or None, max_rows=max_rows)
+    click.echo(format_result(result, fmt), nl=False)
+    if result.kind == "select":
+        info(f"{len(result.rows)} row(s) in {result.elapsed:.2f} s")
+    elif result.kind == "graph":
+        info(f"{len(result.triples)} triple(s) in {result.elapsed:.2f} s")
+    if result.truncated:
+        warn(result.warning or "the answer is incomplete")
+        click.get_current_context().exit(EXIT_INCOMPLETE)
+
+
+@main.command("export")
+@click.option("-f", "--format", "fmt", default=None,
+              type=click.Choice(["turtle", "ntriples", "nquads", "trig", "jsonld"]),
+              help="Output format (default: from the -o extension).")
+@click.option("-o", "--output", "output", required=True,
+              help="Output file (.ttl .nt .nq .trig .jsonld), or - for stdout.")
+@click.option("--force", is_flag=True, help="Overwrite an existing output file.")
+@store_option
+@fail_cleanly
+def export_command(fmt: str | None, output: str, force: bool, store: str) -> None:
+    """Write every article graph in the store to one RDF file.
+
+    N-Quads, TriG and JSON-LD keep one named graph per article (provenance);
+    Turtle and N-Triples hold the union graph, each triple once. The file is
+    written atomically: an existing file is only replaced (with --force) once
+    the new one is complete.
+
+    \b
+    Example:
+      kg export -o newsroom.trig
+      kg export -f ntriples -o - | wc -l
+      kg export --store ~/news-kg -o all.ttl --force
+    """
+    from .export import export_graph
+    from .store import open_store
+
+    with open_store(store, read_only=True) as st:
+        written = export_graph(st, output, fmt, force=force)
+    if output != "-":
+        info(f"exported {store} to {output} ({written})")
+
+
+@main.command("stats")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@store_option
+@fail_cleanly
+def stats_command(as_json: bool, store: str) -> None:
+    """Count articles, triples, entities per class and relations per predicate.
+
+    Entities and relations are counted once however many articles mention them.
+
+    \b
+    Example:
+      kg stats
+      kg stats --json --store ~/news-kg | jq .entities
+    """
+    import json as _json
+
+    from .store import open_store
+
+    with open_store(store, read_only=True) as st:
+        stats = st.stats()
+    if as_json:
+        click.echo(_json.dumps(stats.to_dict(), indent=2))
+        return
+    lines = [f"articles          {stats.articles}",
+             f"triples           {stats.triples} ({stats.distinct_triples} distinct)",
+             f"evidence records  {stats.statements}", "", "entities"]
+    lines += [f"  {name:<16}{n}" for name, n in stats.entities.items()]
+    lines += ["", "relations"]
+    lines += [f"  {name:<16}{n}" for name, n in stats.relations.items()]
+    click.echo("\n".join(lines))
+
+
+@main.command("articles")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@store_option
+@fail_cleanly
+def articles_command(as_json: bool, store: str) -> None:
+    """List the articles in the store: key, date, triples, title, source.
+
+    \b
+    Example:
+      kg articles
+      kg articles --json | jq -r '.[].source'
+    """
+    import dataclasses
+    import json as _json
+
+    from .store import open_store
+
+    with open_store(store, read_only=True) as st:
+        infos = st.articles()
+    if as_json:
+        click.echo(_json.dumps([dataclasses.asdict(a) for a in infos], indent=2, ensure_ascii=False))
+        return
+    if not infos:
+        info(f"no articles in {store}")
+        return
+    rows = [(a.iri.rsplit("/article/", 1)[-1], a.date or "", str(a.triples), a.title or "",
+             a.source or "") for a in infos]
+    head = ("KEY", "DATE", "TRIPLES", "TITLE", "SOURCE")
+    widths = [max(len(r[i]) for r in [head, *rows]) for i in range(4)]
+    for r in [head, *rows]:
+        click.echo("  ".join(c.ljust(w) for c, w in zip(r[:4], widths, strict=True)) + "  " + r[4])
+    info(f"{len(infos)} article(s)")
+
+
+@main.command("remove")
+@click.argument("article")
+@store_option
+@fail_cleanly
+def remove_command(article: str, store: str) -> None:
+    """Remove one article's graph from the store.
+
+    ARTICLE is the article IRI, its key (as `kg articles` shows it), or the
+    path or file name it was ingested from. When a name matches several
+    articles, nothing is removed and the candidates are listed.
+
+    \b
+    Example:
+      kg remove us-japan-summit-1a2b3c4d
+      kg remove articles/us-japan-summit.txt
+    """
+    from .store import open_store, resolve_article
+
+    with open_store(store) as st:
+        iri = resolve_article(st, article)
+        st.remove_article(iri)
+    info(f"removed {iri}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -154,6 +154,7 @@ class Extractor:
         self._tables = _surface_tables(lexicon, nlp)
         self.acronyms: dict[str, str] = {}
         self.recent: list[tuple[int, str]] = []  # (global order, key) in reading order
+        self._issue_seen: set[str] = set()
 
     # ------------------------------------------------------------------ pass 0: text
     def paragraphs(self) -> list[tuple[int, str, bool]]:
@@ -205,12 +206,18 @@ class Extractor:
             found.append(m)
             return True
 
+        if s.heading:
+            s.mentions = [m for m in self._gazetteer(span) if m.kind in ("country", "org")]
+            return
         for m in self._capitalised_names(span):
             take(m)
         for m in self._gazetteer(span):
+            if m.kind == "issue" and any(i in self._title_tokens(span) for i in range(m.start, m.end)):
+                continue  # "Energy Minister" names an office, not the issue
             take(m)
         for m in self._titled_persons(span, taken):
-            take(m)
+            if take(m):
+                taken.update(range(m.extra["title_start"], m.start))
         for m in self._named_entities(span):
             take(m)
         inner = list(found)
@@ -300,7 +307,7 @@ class Extractor:
                 words = [x.lower_ for x in toks[start:end]]
                 kind = None
                 if head in AGREEMENT_NAME_HEADS or toks[end - 1].like_num and words[-2] in (
-                        "resolution", "agreement", "phase"):
+                        "resolution", "agreement"):
                     kind = "agreement"
                 elif head in EVENT_NAME_HEADS and not (end < len(toks) and toks[end].lower_ in ("for", "of")
                                                        and head == "forum"):
@@ -339,16 +346,26 @@ class Extractor:
             while k < len(toks) and (toks[k].text in self.lex.honorifics or self._title_at(lows, k)):
                 k += self._title_at(lows, k) or 1
             start = k
-            while k < len(toks) and (_is_name_token(toks[k]) or (
-                    toks[k].lower_ in ("bin", "al", "de", "van", "von", "da", "el", "ibn", "al-")
-                    and k + 1 < len(toks) and _is_name_token(toks[k + 1]))):
-                k += 1
+            k = _name_end(toks, k)
             if k > start and not any(span.start + x in taken for x in range(start, k)):
                 name = span.doc[span.start + start:span.start + k]
                 if not self._is_known_non_person(name.text):
                     out.append(Mention(name.start, name.end, "person", "", name.text,
                                        extra={"title_start": span.start + i}))
             i = max(i + n, k)
+        return out
+
+    def _title_tokens(self, span: Span) -> set[int]:
+        lows = [t.lower_ for t in span]
+        out: set[int] = set()
+        i = 0
+        while i < len(lows):
+            n = self._title_at(lows, i)
+            if n and (i + n < len(lows) and (span[i + n].text[:1].isupper() or span[i + n].text == ",")):
+                out.update(range(span.start + i, span.start + i + n))
+                i += n
+            else:
+                i += 1
         return out
 
     def _title_at(self, lows: list[str], i: int) -> int:
@@ -380,12 +397,17 @@ class Extractor:
                 while k < len(sp) - 1 and (sp[k].text in self.lex.honorifics
                                            or self._title_at([t.lower_ for t in sp], k)):
                     k += self._title_at([t.lower_ for t in sp], k) or 1
+                title_start = sp.start if k else None
                 sp = sp[k:]
+                end = _name_end(list(sp.doc[sp.start:sp.sent.end]), 0) + sp.start
+                if end > sp.end:
+                    sp = sp.doc[sp.start:end]
                 if any(t.text in ("’s", "'s") for t in sp):
                     continue
                 if self._is_known_non_person(sp.text):
                     continue
-                out.append(Mention(sp.start, sp.end, "person", "", sp.text))
+                extra = {"title_start": title_start} if title_start is not None else {}
+                out.append(Mention(sp.start, sp.end, "person", "", sp.text, extra=extra))
             elif label == "ORG":
                 if not any(t.text[:1].isupper() for t in sp) or len(text) < 2:
                     continue
@@ -419,6 +441,8 @@ class Extractor:
                 continue
             if tok.dep_ == "compound" and tok.head.pos_ in ("NOUN", "PROPN"):
                 continue  # "summit meeting": the head noun decides
+            if tok.tag_ in ("NNS", "NNPS") and tok.lower_ not in self.trig["plural_event_heads"]:
+                continue  # "political meetings", "votes": plural heads are rarely one identified thing
             m = self._phrase_mention(tok, kind, taken)
             if m:
                 out.append(m)
@@ -433,7 +457,9 @@ class Extractor:
         start = min([head.i] + [min(t.i for t in c.subtree) for c in left])
         toks = [t for t in head.doc[start:head.i + 1]]
         det = next((t for t in toks if t.dep_ == "det"), None)
-        poss = [c for c in head.lefts if c.dep_ == "poss"]
+        poss = [c for c in head.lefts if c.dep_ == "poss" and c.ent_type_ not in ("DATE", "TIME")]
+        if det is None and any(c.dep_ == "poss" and c.ent_type_ in ("DATE", "TIME") for c in head.lefts):
+            det = next(c for c in head.lefts if c.dep_ == "poss")  # "Wednesday's agreement" = "the agreement"
         content = [t for t in toks if t.i != head.i and t.dep_ not in ("det", "punct", "case", "poss")
                    and t.lower_ not in generic and not t.like_num and t.pos_ not in ("NUM", "SYM")
                    and t.lower_ not in ("$", "%", "billion", "million", "percent")
@@ -455,6 +481,20 @@ class Extractor:
         if any(i in taken for i in range(start, right_end)) and any(
                 head.doc[i].ent_type_ in ("PERSON",) for i in range(start, head.i)):
             pass
+        if start < head.i and any(t.ent_type_ in ("DATE", "TIME") and t.dep_ == "poss" for t in toks):
+            start = max(t.i for t in toks if t.ent_type_ in ("DATE", "TIME") or t.text in ("’s", "'s")) + 1
+            toks = [t for t in toks if t.i >= start]
+            content = [t for t in content if t.i >= start]
+        # a phrase made only of names ("U.S.–Japan partnership") is a relationship, not an agreement
+        named_only = content and all(t.ent_type_ in ("GPE", "PERSON", "NORP", "ORG") or t.text in DASHES
+                                     for t in content)
+        if kind == "agreement" and head.lower_ in self.trig["weak_agreement_heads"]:
+            has_prep = right_end > head.i + 1
+            if named_only and not has_prep:
+                return None
+            if det is not None and det.lower_ in ("a", "an") and not has_prep and not any(
+                    t.pos_ in ("NOUN", "PROPN") for t in content):
+                return None
         bare = not content and right_end == head.i + 1
         anaphoric = bare and (det is not None and det.lower_ in self.trig["anaphoric_determiners"]
                               or poss and poss[0].lower_ in ("its", "their", "his", "her"))
@@ -567,11 +607,23 @@ class Extractor:
     def _resolve_mention(self, s: _Sentence, m: Mention) -> None:
         lex = self.lex
         tok = s.span.doc[m.start]
-        if m.kind == "org_ner":
+        full_names, tokens_to_person = self._person_index
+        if m.kind in ("org_ner", "location") and not m.extra.get("named"):
             text = _strip_possessive(m.text)
-            full_names, tokens_to_person = self._person_index
             if text in full_names or text in tokens_to_person:
                 m.kind = "person"
+            elif m.kind == "org_ner" and (text in lex.cities or text in lex.capital_by_surface):
+                m.kind = "location"
+        if m.kind == "person" and len(_strip_possessive(m.text).split()) == 1 and tok.ent_type_ != "PERSON" \
+                and _strip_possessive(m.text) not in tokens_to_person:
+            m.key = ""
+            return  # a lone capitalised word after a title, unconfirmed by NER or a full name
+        if m.kind == "person" and self._renamed_as_org(s, m):
+            m.kind = "org"
+        if m.kind == "org_ner":
+            text = _strip_possessive(m.text)
+            if False:
+                pass
             elif text in self.acronyms:
                 m.kind, m.key = "known", self.acronyms[text]
                 self.entities[m.key].add_alias(text)
@@ -602,6 +654,8 @@ class Extractor:
                 m.key = "location/" + slug(name)
                 self._new_entity(m.key, "Location", name)
                 m.kind = "location"
+                if tok.dep_ in ("amod", "compound") and tok.head.lemma_.lower() not in self.trig["event_heads"]:
+                    self.entities[m.key].keep = getattr(self.entities[m.key], "keep", False) and True
         elif m.kind == "demonym":
             iso = lex.demonym_by_surface[m.text]
             m.key = "country/" + iso
@@ -638,22 +692,36 @@ class Extractor:
                 m.key = self.acronyms[text]
                 return
             name = lex.regions.get(text) or (lex.cities.get(text) or (text, ""))[0]
-            m.key = "location/" + slug(name)
+            if m.kind == "region" and text != name and len(text) < len(name):
+                name = text  # labelled as written ("Pacific"), the gazetteer name kept as an alias
+            m.key = "location/" + slug(lex.regions.get(text) or name)
             ent = self._new_entity(m.key, "Location", name)
-            if text != name:
-                ent.add_alias(text)
+            ent.add_alias(text)
+            ent.add_alias(lex.regions.get(text) or name)
+            if not hasattr(ent, "_seen"):
+                ent.keep = False
+                ent._seen = True  # type: ignore[attr-defined]
+            root = s.span.doc[m.start:m.end].root
+            if root.dep_ not in ("amod", "compound", "nmod") or m.kind == "location" and m.extra.get("named"):
+                ent.keep = True
         elif m.kind == "issue":
-            self.issue_entity(m.key, m.text)
+            root = s.span.doc[m.start:m.end].root
+            standalone = root.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj", "conj", "attr", "appos") \
+                and root.head.pos_ != "NOUN" or root.dep_ == "pobj" and root.head.lower_ in ("on", "over", "about")
+            self.issue_entity(m.key, m.text, standalone)
         elif m.kind in ("agreement", "event"):
             self._resolve_phrase(s, m)
 
-    def issue_entity(self, key: str, surface: str) -> str:
+    def issue_entity(self, key: str, surface: str, standalone: bool = False) -> str:
         concept = self.lex.issues[key]
-        ent = self._new_entity(key, "Issue", concept.label)
-        if surface.lower() != concept.label.lower():
-            ent.add_alias(surface.lower())
-        ent.keep = False  # kept only when a relation uses it or it recurs
-        ent.attributes["mentions"] = str(int(ent.attributes.get("mentions", "0")) + 1)
+        written = surface.lower() if not surface.isupper() else surface
+        ent = self._new_entity(key, "Issue", written)
+        ent.add_alias(written)
+        ent.add_alias(concept.label)
+        if key not in self._issue_seen:
+            self._issue_seen.add(key)
+            ent.keep = False  # kept when a relation uses it or the text treats it as a subject
+        ent.keep = ent.keep or standalone
         return key
 
     def _country(self, m: Mention, iso: str, surface: str) -> None:
@@ -666,6 +734,15 @@ class Extractor:
             ent.add_alias(surface)
 
     def _is_dateline(self, s: _Sentence, m: Mention) -> bool:
+        return False
+
+    def _renamed_as_org(self, s: _Sentence, m: Mention) -> bool:
+        """'Viv Ansanm, the alliance led by …': an apposition says what kind of thing a name is."""
+        tok = s.span.doc[m.end - 1]
+        for c in tok.children:
+            if c.dep_ == "appos" and c.lemma_.lower() in ORG_HEADS | {"gang", "firm", "bloc", "group",
+                                                                      "consortium", "collective"}:
+                return True
         return False
 
     def _capital_is_actor(self, tok: Token, s: _Sentence) -> bool:
@@ -683,8 +760,7 @@ class Extractor:
         if dep in ("nsubj", "nsubjpass", "poss", "dobj", "appos", "agent", "dative"):
             return True
         if dep == "compound":
-            return head.head.lower_ in self.trig["people_nouns"] or head.head.lemma_ in (
-                "official", "government", "interest", "position", "decision", "policy", "relation", "tie")
+            return head.head.lower_ in self.trig["people_nouns"] or head.head.lemma_ in self.trig["people_nouns"]
         if dep == "pobj":
             prep = head.head.lower_
             return prep in ("between", "with", "from", "by", "against", "on", "toward", "towards", "for")
@@ -704,9 +780,13 @@ class Extractor:
         words = _content_words(label)
         head = m.extra.get("head", label.split()[-1].lower())
         # the same thing named again ("the compensation plan" after "a stricter compensation plan")
+        doc = s.span.doc
+        core = frozenset(w for i in m.extra.get("content", []) for w in _content_words(doc[i].text)) | {head}
         for ent in self.entities.values():
-            if ent.cls == cls and ent.head == head and words and (words <= ent.words or any(
-                    _content_words(a) == words for a in [ent.label, *ent.aliases])):
+            same_kind = ent.head == head or cls == "Event" and self._family(ent.head) == self._family(head)
+            if ent.cls == cls and same_kind and words and (words <= ent.words or any(
+                    _content_words(a) == words for a in [ent.label, *ent.aliases]) or (
+                    len(core) > 1 and core <= ent.words)):
                 m.key = ent.key
                 for a in m.aliases:
                     ent.add_alias(a)
@@ -725,11 +805,18 @@ class Extractor:
             self.acronyms[a] = m.key
             self.entities[m.key].add_alias(a)
 
+    def _family(self, head: str) -> str:
+        for fam, heads in self.trig["event_families"].items():
+            if head in heads:
+                return fam
+        return head
+
     def _antecedent(self, cls: str, head: str, s: _Sentence, m: Mention) -> str | None:
         cands = [e for e in self.entities.values() if e.cls == cls]
         same = [e for e in cands if e.head == head]
-        pool = same or (cands if cls == "Event" and head in ("meeting", "talks", "session", "gathering",
-                                                             "event", "summit", "forum", "talk") else [])
+        family = [e for e in cands if self._family(e.head) == self._family(head)]
+        pool = same or family or ([e for e in cands] if cls == "Agreement" and head in (
+            "deal", "agreement", "pact", "accord") else [])
         if not pool:
             return None
         return max(pool, key=lambda e: e.order).key
@@ -766,8 +853,7 @@ class Extractor:
         used = {r.subject for r in self.relations} | {r.object for r in self.relations}
         ents = []
         for ent in sorted(self.entities.values(), key=lambda e: e.order):
-            if ent.cls == "Issue" and not ent.keep and ent.key not in used and int(
-                    ent.attributes.get("mentions", "0")) < 2:
+            if ent.cls in ("Issue", "Location") and not ent.keep and ent.key not in used:
                 continue
             attrs = tuple(sorted((k, v) for k, v in ent.attributes.items() if k != "mentions"))
             ents.append(Entity(ent.key, ent.cls, ent.label, tuple(ent.aliases), attrs))
@@ -813,7 +899,8 @@ def _dedupe(relations: list[Relation]) -> list[Relation]:
 def _is_cap(tok: Token) -> bool:
     t = tok.text
     return bool(t) and (t[0].isupper() or t[0].isdigit() and tok.pos_ == "PROPN") and tok.pos_ != "PUNCT" \
-        and t not in ("I",) and not (tok.is_sent_start and tok.pos_ in ("DET", "ADP", "PRON", "ADV", "CCONJ"))
+        and t not in ("I",) and not (tok.is_sent_start and tok.pos_ in (
+            "DET", "ADP", "PRON", "ADV", "CCONJ", "VERB", "AUX", "SCONJ"))
 
 
 def _is_name_token(tok: Token) -> bool:
@@ -821,6 +908,27 @@ def _is_name_token(tok: Token) -> bool:
     if not t[:1].isupper() or tok.pos_ in ("PUNCT", "DET", "ADP", "VERB", "AUX", "PRON"):
         return False
     return bool(re.fullmatch(r"[A-ZÀ-Þ][\w’'.-]*", t))
+
+
+def _name_end(toks: list, k: int) -> int:
+    """End of a personal name starting at ``toks[k]``, across hyphens and particles (al-, bin, de)."""
+    start = k
+    while k < len(toks):
+        t = toks[k]
+        if _is_name_token(t):
+            k += 1
+        elif t.text in ("-", "‐") and k > start and not toks[k - 1].whitespace_ and not t.whitespace_ \
+                and k + 1 < len(toks) and toks[k + 1].text[:1].isupper():
+            k += 1
+        elif t.lower_ in ("bin", "al", "el", "ibn", "de", "van", "von", "da", "abu") and k + 1 < len(toks) and (
+                _is_name_token(toks[k + 1]) or toks[k + 1].text in ("-",) and k + 2 < len(toks)
+                and _is_name_token(toks[k + 2])) and k > start:
+            k += 1
+        else:
+            break
+    while k > start and not _is_name_token(toks[k - 1]):
+        k -= 1
+    return k
 
 
 def _looks_like_person_name(text: str) -> bool:

@@ -48,6 +48,7 @@ import json
 import os
 import re
 import socket
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -232,14 +233,29 @@ class _Http:
         all_headers.update(headers or {})
         req = urllib.request.Request(url, data=body, method=method, headers=all_headers)
         limit = timeout if timeout is not None else self.endpoints.timeout
+        deadline = time.monotonic() + limit
         try:
             with urllib.request.urlopen(req, timeout=limit) as response:
-                return response.status, response.read(), response.headers.get("Content-Type", "")
+                # the socket timeout bounds each read; the deadline bounds the whole answer
+                chunks = []
+                while chunk := response.read(1 << 16):
+                    chunks.append(chunk)
+                    if time.monotonic() > deadline:
+                        raise TimeoutError
+                return response.status, b"".join(chunks), response.headers.get("Content-Type", "")
         except urllib.error.HTTPError as err:
             payload = err.read()
             if ok_missing and err.code == 404:
                 return 404, payload, err.headers.get("Content-Type", "")
-            exc = error(self._http_message(err.code, err.reason, payload, what))
+            message = self._http_message(err.code, err.reason, payload, what)
+            if err.code == 404:
+                error = StoreError
+                message += (f" — is {url.split('?', 1)[0]} the right endpoint? Check --store and the "
+                            f"server kind ({self.endpoints.kind}; see docs/remote-stores.md)")
+            elif err.code in (401, 403):
+                error = StoreError
+                message += " — set KG_REMOTE_USER and KG_REMOTE_PASSWORD if the server needs a login"
+            exc = error(message)
             exc.status = err.code  # type: ignore[attr-defined]  # lets callers fall back on 404/405/415
             raise exc from err
         except urllib.error.URLError as err:
@@ -384,6 +400,45 @@ class RemoteStore(Store):
         text = check_query(sparql)
         return self._evaluate(text, timeout=timeout, max_rows=max_rows)
 
+    def _evaluate(self, text: str, *, timeout: float | None, max_rows: int | None) -> QueryResult:
+        from .sparql import QueryResult
+
+        if timeout is not None and timeout <= 0:
+            raise QueryError("--timeout must be a positive number of seconds")
+        if max_rows is not None and max_rows < 0:
+            raise QueryError("--max-rows must be zero or more")
+        kind = _query_kind(text)
+        accept = "application/n-triples" if kind == "graph" else "application/sparql-results+json"
+        start = time.perf_counter()
+        try:
+            payload, ctype = self._raw_query(text, accept=accept, timeout=timeout)
+        except QueryError as err:
+            if timeout is not None and "timed out" in str(err):
+                # nothing arrived in time: an empty answer, flagged as incomplete
+                return QueryResult(kind=kind, truncated=True, reason="timeout",
+                                   elapsed=time.perf_counter() - start, limit=timeout)
+            raise
+        elapsed = time.perf_counter() - start
+        if kind == "graph":
+            triples = _parse_ntriples(payload, ctype, self.location)
+            more = max_rows is not None and len(triples) > max_rows
+            return QueryResult(kind="graph", triples=tuple(triples[:max_rows] if more else triples),
+                               truncated=more, reason="max_rows" if more else None, elapsed=elapsed,
+                               limit=max_rows if more else None)
+        data = _json(payload, self.location)
+        if "boolean" in data:
+            return QueryResult(kind="ask", boolean=bool(data["boolean"]), elapsed=elapsed)
+        variables = tuple(str(v) for v in data.get("head", {}).get("vars", []))
+        bindings = data.get("results", {}).get("bindings", [])
+        more = max_rows is not None and len(bindings) > max_rows
+        if more:
+            bindings = bindings[:max_rows]
+        conv = _RdflibTerms()
+        rows = tuple(tuple(conv(b.get(v)) for v in variables) for b in bindings)
+        return QueryResult(kind="select", variables=variables, rows=rows, truncated=more,
+                           reason="max_rows" if more else None, elapsed=elapsed,
+                           limit=max_rows if more else None)
+
     def dump(self, out: BinaryIO, format: str) -> None:
         from .store import DUMP_FORMATS, EmbeddedStore
 
@@ -488,3 +543,57 @@ def _bindings_to_nquads(data: Mapping[str, Any]) -> bytes:
         except (KeyError, ValueError, TypeError) as err:
             raise StoreError(f"unexpected row in a SPARQL JSON result: {row!r} ({err})") from err
     return bytes(ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"")
+
+
+def _query_kind(text: str) -> str:
+    """``select``, ``ask`` or ``graph`` from the query's first keyword (text already checked)."""
+    from .sparql import _FIRST_WORD, _skeleton
+
+    match = _FIRST_WORD.search(_skeleton(text))
+    word = match.group(1).upper() if match else "SELECT"
+    return {"ASK": "ask", "CONSTRUCT": "graph", "DESCRIBE": "graph"}.get(word, "select")
+
+
+class _RdflibTerms:
+    """rdflib terms from SPARQL JSON bindings, as :func:`kg.sparql.from_ox` builds them."""
+
+    def __init__(self) -> None:
+        self._iris: dict[str, Any] = {}
+
+    def __call__(self, binding: Mapping[str, Any] | None) -> Any:
+        if binding is None:
+            return None
+        from rdflib import BNode, Literal, URIRef
+
+        kind = binding.get("type")
+        value = str(binding.get("value", ""))
+        if kind == "uri":
+            node = self._iris.get(value)
+            if node is None:
+                node = self._iris[value] = URIRef(value)
+            return node
+        if kind == "bnode":
+            return BNode(value)
+        if kind in ("literal", "typed-literal"):
+            lang = binding.get("xml:lang")
+            if lang:
+                return Literal(value, lang=str(lang))
+            datatype = binding.get("datatype")
+            if datatype and datatype != "http://www.w3.org/2001/XMLSchema#string":
+                return Literal(value, datatype=URIRef(str(datatype)))
+            return Literal(value)
+        # RDF 1.2 triple terms and anything else: shown as text, as from_ox does
+        return str(value)
+
+
+def _parse_ntriples(payload: bytes, ctype: str, where: str) -> list[tuple[Any, Any, Any]]:
+    import pyoxigraph as ox
+
+    from .sparql import from_ox
+
+    fmt = ox.RdfFormat.from_media_type(ctype.split(";")[0].strip()) if ctype else None
+    try:
+        triples = ox.parse(payload, format=fmt or ox.RdfFormat.N_TRIPLES)
+        return [(from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)) for t in triples]
+    except (SyntaxError, ValueError) as err:
+        raise StoreError(f"the SPARQL server at {where} sent an unreadable graph ({ctype}): {err}") from err

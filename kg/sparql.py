@@ -317,7 +317,9 @@ def from_ox(term: Any) -> Any:
     """A pyoxigraph term as an rdflib term (None stays None).
 
     ``xsd:string`` literals become plain literals, as rdflib's parsers make
-    them; lexical forms are kept as Oxigraph returns them (no re-normalising).
+    them; typed literals go through rdflib's usual normalisation, so a value
+    Oxigraph canonicalised (``"…+00:00"`` stored as ``"…Z"``) compares equal
+    to the literal rdflib built before storing it.
     """
     if term is None:
         return None
@@ -328,11 +330,11 @@ def from_ox(term: Any) -> Any:
         return URIRef(term.value)
     if isinstance(term, ox.Literal):
         if term.language:
-            return Literal(term.value, lang=term.language, normalize=False)
+            return Literal(term.value, lang=term.language)
         dt = term.datatype.value
         if dt == _XSD_STRING:
-            return Literal(term.value, normalize=False)
-        return Literal(term.value, datatype=URIRef(dt), normalize=False)
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(dt))
     if isinstance(term, ox.BlankNode):
         return BNode(term.value)
     return str(term)  # RDF 1.2 triple terms: shown in N-Triples syntax

@@ -74,7 +74,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "ArticleInfo", "StoreStats", "Store", "EmbeddedStore", "open_store",
-    "MARKER_FILE", "STORE_FORMAT_VERSION", "DUMP_FORMATS", "QUAD_FORMATS",
+    "MARKER_FILE", "STORE_FORMAT_VERSION", "DUMP_FORMATS", "QUAD_FORMATS", "resolve_article",
 ]
 
 MARKER_FILE = "geokg-store.json"
@@ -746,3 +746,43 @@ def open_store(location: str | os.PathLike[str], *, create: bool = False,
         except OSError as err:
             raise StoreError(f"cannot write {path / MARKER_FILE}: {err}") from err
     return EmbeddedStore(ox_store, str(path), read_only=read_only)
+
+
+def resolve_article(store: Store, name: str) -> str:
+    """The IRI of the article ``name`` designates: its IRI, its key, or its source.
+
+    ``name`` may be the article IRI, its key (``us-japan-summit-1a2b3c4d``,
+    the last part of the IRI), the source path it was read from (absolute or
+    relative to the current folder), or a file name / stem that only one
+    article's source has.
+
+    Raises:
+        NotFoundError: no article matches.
+        AmbiguousNameError: several articles match; the message lists them.
+    """
+    from .errors import AmbiguousNameError, NotFoundError
+
+    infos = store.articles()
+    by_iri = {a.iri: a for a in infos}
+    if name in by_iri:
+        return name
+    key = name.rsplit("/article/", 1)[-1] if "/article/" in name else name
+    for a in infos:
+        if a.iri.rsplit("/article/", 1)[-1] == key:
+            return a.iri
+    absolute = os.path.abspath(os.path.expanduser(name))
+    exact = [a for a in infos if a.source in (name, absolute)]
+    if len(exact) == 1:
+        return exact[0].iri
+    candidates = exact
+    if not candidates:
+        base = os.path.basename(name.rstrip("/\\"))
+        candidates = [a for a in infos if a.source and (
+            os.path.basename(a.source) == base or Path(a.source).stem == base)]
+    if len(candidates) == 1:
+        return candidates[0].iri
+    if not candidates:
+        raise NotFoundError(f"no article matches {name!r} — list them with `kg articles`")
+    listing = "\n".join(f"  {a.iri}  ({a.source})" for a in candidates)
+    raise AmbiguousNameError(f"{name!r} matches {len(candidates)} articles; give the IRI or key "
+                             f"of one:\n{listing}")

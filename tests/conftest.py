@@ -14,12 +14,13 @@ import pytest
 import rdflib
 from click.testing import CliRunner
 from rdflib import Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
+from rdflib import namespace as ns
 
 pytest_plugins = ["tests.oxigraph_server"]
 
 GKG = rdflib.Namespace("https://w3id.org/geokg/ontology#")
 ID = rdflib.Namespace("https://w3id.org/geokg/id/")
+# (rdflib namespaces are reached through `ns.` so pytest does not probe them for fixtures)
 
 ARTICLE_A = ID["article/us-japan-summit-1a2b3c4d"]
 ARTICLE_B = ID["article/tokyo-minerals-5e6f7a8b"]
@@ -29,21 +30,21 @@ SHA_B = "b" * 64
 
 def _article(ds: rdflib.Dataset, iri: URIRef, sha: str, title: str, source: str, date: str) -> rdflib.Graph:
     g = ds.graph(iri)
-    g.add((iri, RDF.type, GKG.Article))
-    g.add((iri, DCTERMS.title, Literal(title)))
-    g.add((iri, DCTERMS.source, Literal(source)))
+    g.add((iri, ns.RDF.type, GKG.Article))
+    g.add((iri, ns.DCTERMS.title, Literal(title)))
+    g.add((iri, ns.DCTERMS.source, Literal(source)))
     g.add((iri, GKG.sha256, Literal(sha)))
-    g.add((iri, DCTERMS.date, Literal(date, datatype=XSD.date)))
-    g.add((iri, DCTERMS["format"], Literal("text/plain")))
+    g.add((iri, ns.DCTERMS.date, Literal(date, datatype=ns.XSD.date)))
+    g.add((iri, ns.DCTERMS["format"], Literal("text/plain")))
     return g
 
 
 def _entity(g: rdflib.Graph, key: str, cls: str, label: str, article: URIRef, *aliases: str) -> URIRef:
     e = ID[key]
-    g.add((e, RDF.type, GKG[cls]))
-    g.add((e, RDFS.label, Literal(label)))
+    g.add((e, ns.RDF.type, GKG[cls]))
+    g.add((e, ns.RDFS.label, Literal(label)))
     for alias in aliases:
-        g.add((e, SKOS.altLabel, Literal(alias)))
+        g.add((e, ns.SKOS.altLabel, Literal(alias)))
     g.add((e, GKG.mentionedIn, article))
     return e
 
@@ -54,8 +55,8 @@ def build_sample_dataset() -> rdflib.Dataset:
     a = _article(ds, ARTICLE_A, SHA_A, "Trump–Takaichi Summit Marks New Phase in U.S.–Japan Alliance",
                  "/abs/path/us-japan-summit.txt", "2025-12-06")
     a.add((ARTICLE_A, GKG.datelinePlace, Literal("VIENNA")))
-    a.add((ARTICLE_A, PROV.generatedAtTime,
-           Literal("2026-11-25T12:00:00+00:00", datatype=XSD.dateTime)))
+    a.add((ARTICLE_A, ns.PROV.generatedAtTime,
+           Literal("2026-11-25T12:00:00+00:00", datatype=ns.XSD.dateTime)))
     jpn = _entity(a, "country/JPN", "Country", "Japan", ARTICLE_A, "Tokyo")
     a.add((jpn, GKG.isoCode, Literal("JPN")))
     usa = _entity(a, "country/USA", "Country", "United States", ARTICLE_A, "U.S.", "Washington")
@@ -67,14 +68,14 @@ def build_sample_dataset() -> rdflib.Dataset:
     a.add((trump, GKG.praises, takaichi))
     stmt = URIRef(f"{ARTICLE_A}/stmt/5f1e0c2a9b7d")
     for p, o in [
-        (RDF.type, RDF.Statement), (RDF.subject, trump), (RDF.predicate, GKG.supports),
-        (RDF.object, takaichi), (GKG.finePredicate, GKG.praises),
+        (ns.RDF.type, ns.RDF.Statement), (ns.RDF.subject, trump), (ns.RDF.predicate, GKG.supports),
+        (ns.RDF.object, takaichi), (GKG.finePredicate, GKG.praises),
         (GKG.sentence, Literal('In a high-stakes visit to Tokyo, U.S. President Donald Trump lavished '
                                'praise on "Japan\'s" new leader —\tSanae Takaichi.')),
         (GKG.charStart, Literal(123)), (GKG.charEnd, Literal(290)),
         (GKG.rule, Literal("verb-prep:praise-on")),
-        (GKG.confidence, Literal("0.8", datatype=XSD.decimal)),
-        (PROV.wasDerivedFrom, ARTICLE_A),
+        (GKG.confidence, Literal("0.8", datatype=ns.XSD.decimal)),
+        (ns.PROV.wasDerivedFrom, ARTICLE_A),
     ]:
         a.add((stmt, p, o))
 
@@ -92,12 +93,12 @@ def build_sample_dataset() -> rdflib.Dataset:
     b.add((jpn_b, GKG.supports, usa_b))
     stmt_b = URIRef(f"{ARTICLE_B}/stmt/0a1b2c3d4e5f")
     for p, o in [
-        (RDF.type, RDF.Statement), (RDF.subject, jpn_b), (RDF.predicate, GKG.supports),
-        (RDF.object, usa_b), (GKG.sentence, Literal("Japan backed the United States.")),
+        (ns.RDF.type, ns.RDF.Statement), (ns.RDF.subject, jpn_b), (ns.RDF.predicate, GKG.supports),
+        (ns.RDF.object, usa_b), (GKG.sentence, Literal("Japan backed the United States.")),
         (GKG.charStart, Literal(10)), (GKG.charEnd, Literal(41)), (GKG.rule, Literal("verb:back")),
-        (GKG.confidence, Literal("0.65", datatype=XSD.decimal)), (PROV.wasDerivedFrom, ARTICLE_B),
+        (GKG.confidence, Literal("0.65", datatype=ns.XSD.decimal)), (ns.PROV.wasDerivedFrom, ARTICLE_B),
         (GKG.score, Literal(1.5)),  # an xsd:double, to watch lexical forms on round trips
-        (RDFS.comment, Literal("Japon", lang="fr")),
+        (ns.RDFS.comment, Literal("Japon", lang="fr")),
     ]:
         b.add((stmt_b, p, o))
     return ds
