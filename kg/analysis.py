@@ -105,30 +105,10 @@ def load_rdf(*, store: str | os.PathLike[str] | None = None,
 
 
 def _store_dataset(location: str | os.PathLike[str]) -> rdflib.Dataset:
-    import rdflib
+    from .store import open_store
 
-    try:
-        from .store import open_store
-    except ImportError as err:  # pragma: no cover - store module not installed yet
-        raise StoreError("this geokg has no store support; use --input FILE") from err
-    store = open_store(str(location), create=False, read_only=True)
-    try:
-        to_dataset = getattr(store, "to_dataset", None)
-        if to_dataset is not None:
-            ds = to_dataset()
-            if isinstance(ds, rdflib.Dataset):
-                ds.default_union = True
-            return ds
-        # Fallback: the union of all graphs through the read-only query verb.
-        result = store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
-        ds = rdflib.Dataset(default_union=True)
-        for triple in getattr(result, "graph", result):
-            ds.add(triple)
-        return ds
-    finally:
-        close = getattr(store, "close", None)
-        if close is not None:
-            close()
+    with open_store(location, create=False, read_only=True) as st:
+        return st.to_dataset()
 
 
 # --------------------------------------------------------------------------- projection

@@ -38,6 +38,7 @@ class RelationFinder:
         self.subject_of_last: list[str] = []
         self.s: _Sentence | None = None
         self.first_event_done = False
+        self.counts: dict[str, int] = {}
 
     # ------------------------------------------------------------------ entry points
     def sentence(self, s: _Sentence) -> None:
@@ -71,6 +72,7 @@ class RelationFinder:
     def _remember(self, s: _Sentence) -> None:
         for m in s.mentions:
             if m.key and not m.extra.get("demonym"):
+                self.counts[m.key] = self.counts.get(m.key, 0) + 1
                 if m.key in self.recent:
                     self.recent.remove(m.key)
                 self.recent.append(m.key)
@@ -83,6 +85,12 @@ class RelationFinder:
             self.last_group = subj_keys
         if subj_keys:
             self.subject_of_last = subj_keys
+
+    def _salient(self, cls: set[str], n: int) -> list[str]:
+        window = self.recent[-12:]
+        cands = [k for k in window if self._cls(k) in cls]
+        ranked = sorted(cands, key=lambda k: (-self.counts.get(k, 0), -window.index(k)))[:n]
+        return sorted(ranked, key=lambda k: self.ex.entities[k].order)
 
     def _last(self, cls: set[str], n: int = 1, before: int | None = None) -> list[str]:
         out = []
@@ -122,8 +130,12 @@ class RelationFinder:
         for c in tok.children:
             if c.dep_ in ("conj", "appos") and c.pos_ in ("NOUN", "PROPN", "PRON", "ADJ", "NUM"):
                 for k, f in self.ents_of(c, resolve_pronouns=resolve_pronouns, depth=depth + 1):
-                    if c.dep_ == "appos" and out:
-                        continue  # an apposition renames; keep the first reading
+                    # an apposition renames the head; only a further item of the same kind
+                    # ("Novak, the UAE's minister, Suhail al-Mazrouei, and …") is a list member
+                    if c.dep_ == "appos" and out and (self._cls(k) != self._cls(out[0][0]) or (
+                            c.pos_ == "PROPN" and s and s.token_key.get(c.i) and self._cls(k) == "Person"
+                            and tok.pos_ == "PROPN" and not self._listy(tok))):
+                        continue
                     out.append((k, f))
         seen: set[str] = set()
         uniq = []
@@ -132,6 +144,10 @@ class RelationFinder:
                 seen.add(k)
                 uniq.append((k, f))
         return uniq
+
+    def _listy(self, tok: Token) -> bool:
+        """Is ``tok`` one item of a comma list ("Saudi Arabia, Russia and …")?"""
+        return any(c.dep_ in ("conj", "cc") for c in tok.subtree if c.head.i in (tok.i,) or c.dep_ == "cc")
 
     def _materialise(self, key: str) -> str:
         if key.startswith("country/"):
@@ -146,7 +162,7 @@ class RelationFinder:
         if low in ("they", "them", "their", "theirs"):
             if self.last_group:
                 return list(self.last_group)
-            return self._last({"Person"}, 2)
+            return self._salient({"Person"}, 2)
         if low in ("it", "its"):
             things = [k for k in self.subject_of_last if self.ex.entities[k].cls in ("Country", "Organization")]
             return things[:1] or self._last({"Country", "Organization"})
@@ -164,7 +180,7 @@ class RelationFinder:
         if group and count is not None:
             n = {"both": 2, "two": 2, "three": 3, "four": 4}[count.lower_]
             cls = {"Actor": {"Person", "Country", "Organization"}}.get(group, {group})
-            keys = self._last(cls, n)
+            keys = self._salient(cls, n) if "Person" in cls else self._last(cls, n)
             if len(keys) == n:
                 self.last_group = keys
                 return [(k, 0.7) for k in keys]
@@ -259,18 +275,24 @@ class RelationFinder:
                 if c.dep_ in ("nsubj",) and c.lemma_.lower() in self.trig["unnamed_sources"] and not (
                         self.ents_of(c, resolve_pronouns=False)):
                     return True
-            if node.dep_ in ("xcomp", "ccomp", "conj", "advcl") and node.head is not node:
-                parent = node.head
-                if parent.lemma_.lower() in self.trig["negating_verbs"] and node.dep_ == "xcomp":
+            own_subject = any(c.dep_ in ("nsubj", "nsubjpass") for c in node.children)
+            parent = node.head
+            if node.dep_ == "xcomp" and parent is not node:
+                if parent.lemma_.lower() in self.trig["negating_verbs"]:
+                    return True  # "refused to back", "declined to say whether …"
+                if parent.lemma_.lower() in self.trig["hedging_verbs"]:
                     return True
-                if parent.lemma_.lower() in self.trig["hedging_verbs"] and node.dep_ in ("ccomp", "xcomp"):
-                    return True
-                if node.dep_ == "conj":
-                    node = parent
-                    continue
-                if node.dep_ in ("ccomp", "xcomp"):
-                    node = parent
-                    continue
+                node = parent
+                continue
+            if node.dep_ in ("conj", "advcl") and not own_subject and parent is not node:
+                node = parent
+                continue
+            if node.dep_ == "ccomp" and parent is not node:
+                if parent.lemma_.lower() in self.trig["hedging_verbs"]:
+                    return True  # "diplomats suggested Iceland might …"
+                if any(c.dep_ == "nsubj" and c.lemma_.lower() in self.trig["unnamed_sources"]
+                       and not self.ents_of(c, resolve_pronouns=False) for c in parent.children):
+                    return True  # "analysts said …"
             break
         return False
 
@@ -488,7 +510,7 @@ class RelationFinder:
         inner = m.extra.get("inner", [])
         for x in inner:
             if x.kind in ("person", "country", "org") and x.key:
-                if cls == "Event":
+                if cls == "Event" and x.start < head_i:
                     self._emit(x.key, "participantIn", key, "phrase:compound-participant", 0.75)
                 elif cls == "Agreement" and x.start < head_i and not m.extra.get("anaphoric"):
                     self._emit(x.key, "partyTo", key, "phrase:compound-party", 0.7)
@@ -499,6 +521,13 @@ class RelationFinder:
             elif x.kind == "issue":
                 ik = self.ex.issue_entity(x.key, x.text)
                 self._emit(key, "concerns", ik, "phrase:topic", 0.75)
+        tokens_to_person = self.ex._person_index[1]
+        inner_keys = {x.key for x in inner}
+        for t in doc[m.start:head_i]:
+            pk = tokens_to_person.get(t.text)
+            if t.pos_ == "PROPN" and pk and pk not in inner_keys and cls == "Event":
+                self._emit(pk, "participantIn", key, "phrase:compound-participant", 0.7)
+                inner_keys.add(pk)
         # "X's visit", "Their meeting"
         for p in m.extra.get("poss", []):
             owners = self.ents_of(p)
@@ -577,7 +606,7 @@ class RelationFinder:
                 members = self.subjects(tok.head)
             elif tok.dep_ == "conj" or any(c.dep_ == "conj" for c in tok.children):
                 root = tok
-                while root.dep_ == "conj" and root.head is not root:
+                while root.dep_ in ("conj", "appos") and root.head is not root:
                     root = root.head
                 members = [(k, f) for k, f in self.ents_of(root) if k not in org_keys]
             elif tok.dep_ == "appos":

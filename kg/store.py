@@ -93,7 +93,6 @@ QUAD_FORMATS = frozenset(name for name, (_, quads) in DUMP_FORMATS.items() if qu
 #: prefixes written by turtle/trig dumps
 DUMP_PREFIXES = {
     "gkg": str(GKG),
-    "id": "https://w3id.org/geokg/id/",
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
     "skos": "http://www.w3.org/2004/02/skos/core#",
@@ -101,6 +100,8 @@ DUMP_PREFIXES = {
     "dcterms": str(DCTERMS),
     "xsd": "http://www.w3.org/2001/XMLSchema#",
 }
+# (no ``id:`` prefix in dumps: entity IRIs hold slashes, which Turtle would
+# have to escape as ``id:country\/JPN``)
 
 # A new article graph with at least this many triples is written with
 # pyoxigraph's bulk loader (about 2.5x faster than a transaction, but not
@@ -618,14 +619,24 @@ class EmbeddedStore(Store):
         rdf_format = getattr(ox.RdfFormat, attr)
         store = self.oxigraph
         prefixes = DUMP_PREFIXES if format in ("turtle", "trig") else None
-        if keeps_graphs:
-            store.dump(out, rdf_format, prefixes=prefixes)
-            return
-        # Triple formats get the union graph with each triple once (Oxigraph's
-        # union is a bag, so DISTINCT is needed; it is computed inside Oxigraph).
-        triples = store.query("CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }",
-                              use_default_graph_as_union=True)
-        ox.serialize(triples, out, rdf_format, prefixes=prefixes)
+        grouped = format in ("turtle", "trig", "jsonld")
+        try:
+            if keeps_graphs:
+                if not grouped:
+                    store.dump(out, rdf_format)  # streamed by Oxigraph
+                    return
+                ox.serialize(_grouped(store), out, rdf_format, prefixes=prefixes)
+                return
+            # Triple formats get the union graph with each triple once (Oxigraph's
+            # union is a bag, so DISTINCT is needed; it is computed inside Oxigraph).
+            triples: Iterable[Any] = store.query(
+                "CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }",
+                use_default_graph_as_union=True)
+            if grouped:
+                triples = sorted(triples, key=_triple_key)
+            ox.serialize(triples, out, rdf_format, prefixes=prefixes)
+        except (SyntaxError, ValueError) as err:  # pragma: no cover - fixed query, known formats
+            raise StoreError(f"cannot dump {self.location} as {format}: {err}") from err
 
     def to_dataset(self) -> rdflib.Dataset:
         import pyoxigraph as ox
@@ -646,6 +657,26 @@ class EmbeddedStore(Store):
                     target = graphs[key] = ds.graph(rdflib.URIRef(key))
             target.add((from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)))
         return ds
+
+
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+def _triple_key(t: Any) -> tuple[Any, ...]:
+    """Order for readable Turtle: by subject, ``rdf:type`` first, then predicate."""
+    return (t.subject.value, t.predicate.value != _RDF_TYPE, t.predicate.value)
+
+
+def _grouped(store: pyoxigraph.Store) -> list[Any]:
+    """Every quad, sorted by graph then subject, so TriG/JSON-LD writers group them.
+
+    Oxigraph iterates in the order of its internal term ids, which scatters a
+    subject's triples; sorting costs memory, which N-Quads dumps avoid.
+    """
+    quads = list(store)
+    quads.sort(key=lambda q: (getattr(q.graph_name, "value", ""), q.subject.value,
+                              q.predicate.value != _RDF_TYPE, q.predicate.value))
+    return quads
 
 
 # ----------------------------------------------------------------------------

@@ -89,7 +89,8 @@ def _asset(name: str) -> str:
 def _vis_js() -> str:
     js = _asset("vis-network.min.js")
     # the map file is not shipped; the comment would only make devtools ask for it
-    js = "\n".join(line for line in js.splitlines() if not line.startswith("//# sourceMappingURL="))
+    # split on "\n" only: str.splitlines would also cut at U+2028 and friends inside JS strings
+    js = "\n".join(line for line in js.split("\n") if not line.startswith("//# sourceMappingURL="))
     if "</script" in js.lower() or "<!--" in js:
         raise ExportError("vis-network.min.js cannot be inlined (contains </script or <!--)")
     return js

@@ -301,6 +301,7 @@ def build_places(countries: dict, organizations: dict) -> dict:
     renames = cfg["rename"]
     extra_aliases = cfg["aliases"]
     prefer = cfg["prefer"]
+    include = {(name, cc) for name, cc in cfg["include"]}
 
     # names that already mean something else: countries, regions, organisations
     taken: dict[str, str] = {}
@@ -334,15 +335,19 @@ def build_places(countries: dict, organizations: dict) -> dict:
     rows = []
     for g in all_cities:
         is_capital = g["geonameid"] in capital_ids
-        if g["population"] < MIN_CITY_POPULATION and not is_capital:
+        if (g["population"] < MIN_CITY_POPULATION and not is_capital
+                and (g["name"], g["countrycode"]) not in include):
             continue
         iso3 = _iso3_of(g["countrycode"])
         if iso3 not in by_iso3:
             continue  # a dependency we do not list as a country
         name = renames.get(g["name"], g["name"])
+        if g["countrycode"] in ("JP", "KR", "KP"):
+            # GeoNames keeps the administrative suffix (Goyang-si, Nara-shi)
+            name = re.sub(r"-(?:si|shi)$", "", name)
         if is_capital:
             name = by_iso3[iso3]["capital"]
-        if not is_capital and name not in keep:
+        if not is_capital and name not in keep and (g["name"], g["countrycode"]) not in include:
             if fold_key(name) in excluded or fold_key(g["name"]) in excluded:
                 continue
             if any(b["countrycode"] == g["countrycode"] and b is not g

@@ -215,10 +215,17 @@ class Page:
             raise BrowserError(f"script failed: {text}")
         return result.get("result", {}).get("value")
 
-    def wait_for(self, expression: str, *, timeout: float = 60.0, interval: float = 0.05) -> Any:
-        """Poll until ``expression`` is truthy; return its value."""
+    def wait_for(self, expression: str, *, timeout: float = 60.0, interval: float = 0.05,
+                 fail_on_error: bool = True) -> Any:
+        """Poll until ``expression`` is truthy; return its value.
+
+        With ``fail_on_error``, an uncaught exception or console error on the
+        page ends the wait at once.
+        """
         deadline = time.monotonic() + timeout
         while True:
+            if fail_on_error and self.errors():
+                raise BrowserError(f"page errors while waiting for {expression}: {self.errors()}")
             try:
                 value = self.evaluate(expression)
             except BrowserError:
