@@ -39,7 +39,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import AmbiguousNameError, InputError, NotFoundError, StoreError
+from .errors import AmbiguousNameError, InputError, NotFoundError
 from .vocab import CORE_CLASSES, CORE_PREDICATES, DCTERMS, GKG, ID, PROV, RDF, RDFS, SKOS
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -129,15 +129,17 @@ def _entity_key(iri: str) -> str:
     return iri[len(str(ID)):] if iri.startswith(str(ID)) else iri
 
 
-def _triples(graph: Any) -> Iterable[tuple[Any, Any, Any]]:
-    """Every triple of a Graph, or of every named graph of a Dataset."""
+def _quads(graph: Any) -> Iterable[tuple[Any, Any, Any, str | None]]:
+    """Every triple with the name of its graph (None for a plain Graph)."""
     import rdflib
 
     if isinstance(graph, rdflib.ConjunctiveGraph | rdflib.Dataset):
-        for s, p, o, _ in graph.quads((None, None, None, None)):
-            yield s, p, o
+        for s, p, o, g in graph.quads((None, None, None, None)):
+            name = getattr(g, "identifier", g)
+            yield s, p, o, (str(name) if name is not None else None)
     else:
-        yield from graph.triples((None, None, None))
+        for s, p, o in graph.triples((None, None, None)):
+            yield s, p, o, None
 
 
 def _to_float(value: Any) -> float | None:
@@ -177,7 +179,7 @@ def project(graph: Any, *, article: str | None = None) -> nx.MultiDiGraph:
     labels: dict[str, set[str]] = defaultdict(set)
     alts: dict[str, set[str]] = defaultdict(set)
     mentioned: dict[str, set[str]] = defaultdict(set)
-    direct: set[tuple[str, str, str]] = set()
+    direct: dict[tuple[str, str, str], set[str]] = defaultdict(set)  # triple -> article graphs
     stmts: dict[Any, dict[str, Any]] = defaultdict(dict)
     article_iris: set[str] = set()
     titles: dict[str, str] = {}
@@ -188,16 +190,21 @@ def project(graph: Any, *, article: str | None = None) -> nx.MultiDiGraph:
         GKG.finePredicate: "fine", GKG.charStart: "start", GKG.charEnd: "end", GKG.rule: "rule",
         GKG.confidence: "confidence", PROV.wasDerivedFrom: "article",
     }
-    for s, p, o in _triples(graph):
+    for s, p, o, g in _quads(graph):
         if p == RDF.type:
             if o in _CORE_CLASS_IRIS:
                 types[str(s)].add(_CORE_CLASS_IRIS[o])
+                if g is not None and g.startswith(_ARTICLE_PREFIX):
+                    mentioned[str(s)].add(g)
+                    article_iris.add(g)
             elif o == GKG.Article:
                 article_iris.add(str(s))
             elif o == RDF.Statement:
                 stmts[s]  # noqa: B018 - create the record even without fields
         elif p in _CORE_PREDICATE_IRIS:
-            direct.add((str(s), _CORE_PREDICATE_IRIS[p], str(o)))
+            asserted_in = direct[(str(s), _CORE_PREDICATE_IRIS[p], str(o))]
+            if g is not None and g.startswith(_ARTICLE_PREFIX):
+                asserted_in.add(g)
         elif p == RDFS.label:
             labels[str(s)].add(str(o))
         elif p == SKOS.altLabel:
@@ -255,16 +262,19 @@ def project(graph: Any, *, article: str | None = None) -> nx.MultiDiGraph:
             "end": _to_int(rec.get("end")),
         })
 
-    for s, pred, o in sorted(direct | set(evidence)):
+    for s, pred, o in sorted(set(direct) | set(evidence)):
         add_node(s)  # an endpoint without a core class still gets a node, labelled by its IRI
         add_node(o)
         ev = sorted(evidence.get((s, pred, o), ()),
                     key=lambda e: (e["article"] or "", e["start"] or 0, e["sentence"] or ""))
+        articles = {e["article"] for e in ev if e["article"]}
+        articles |= {article_key(a) for a in direct.get((s, pred, o), ())}
+        if not articles:  # a union graph without evidence: where both ends are mentioned
+            articles = set(G.nodes[s]["articles"]) & set(G.nodes[o]["articles"])
         G.add_edge(s, o, key=pred, predicate=pred,
                    stance=pred if pred in STANCES else None,
                    fine=sorted(fines.get((s, pred, o), ())), evidence=ev,
-                   articles=sorted({e["article"] for e in ev if e["article"]}),
-                   weight=max(1, len(ev)))
+                   articles=sorted(articles), weight=max(1, len(ev)))
     if article is not None:
         return article_subgraph(G, article)
     return G
@@ -368,12 +378,13 @@ def resolve(G: nx.MultiDiGraph, name: str) -> str:
             raise AmbiguousNameError(
                 f"{name!r} names {len(found)} entities: {listed} — give the key instead, "
                 f"e.g. {G.nodes[sorted(found)[0]].get('key')!r}")
-    names = {}
-    for n, d in G.nodes(data=True):
+    names: dict[str, str] = {}
+    for _, d in G.nodes(data=True):
         for label in (d.get("label"), *d.get("aliases", ())):
             if label:
                 names.setdefault(_norm(label), label)
-    close = difflib.get_close_matches(wanted, list(names), n=5, cutoff=0.6)
+    close = [n for n in sorted(names) if wanted and wanted in n][:5]
+    close += [c for c in difflib.get_close_matches(wanted, list(names), n=5, cutoff=0.6) if c not in close]
     hint = f" Did you mean: {', '.join(names[c] for c in close)}?" if close else ""
     raise NotFoundError(f"no entity named {name!r} in the graph.{hint} "
                         "List entities with `kg analyze`.")

@@ -375,5 +375,316 @@ def remove_command(article: str, store: str) -> None:
     info(f"removed {iri}")
 
 
+# -- analysis and view (kg/analysis.py, kg/view.py)
+
+input_option = click.option(
+    "--input", "input_path", type=click.Path(dir_okay=False), default=None,
+    help="Read this RDF file (.ttl .trig .nq .nt .jsonld) instead of the store.")
+
+
+def _projection(store: str, input_path: str | None, article: str | None = None) -> Any:
+    from .analysis import load_rdf, project
+
+    return project(load_rdf(store=store, path=input_path), article=article)
+
+
+def _safe(text: Any) -> str:
+    """Text from articles, with control characters (terminal escapes) shown as \\x.. codes."""
+    text = " ".join(str(text).split())  # tabs and newlines inside sentences
+    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text)
+
+
+def _named(entity: dict[str, Any]) -> str:
+    return f"{_safe(entity['label'])} ({_safe(entity['key'])})"
+
+
+@main.command("analyze")
+@click.option("--json", "as_json", is_flag=True, help="Print the whole report as JSON.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print one CSV row per entity with its metrics.")
+@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True,
+              help="Entities shown per class and per list.")
+@click.option("--article", default=None, help="Analyse one article only (key or unique prefix).")
+@input_option
+@store_option
+@fail_cleanly
+def analyze_command(as_json: bool, as_csv: bool, top: int, article: str | None,
+                    input_path: str | None, store: str) -> None:
+    """Rank entities and find communities, brokers and the most supported actors.
+
+    Centrality per class (degree, PageRank along the direction of relations,
+    betweenness), Louvain communities (fixed seed), brokers tied into other
+    communities, the entities most supported and most opposed (by distinct
+    actors), and a summary per article.
+
+    \b
+    Example:
+      kg analyze
+      kg analyze --top 5 --json | jq '.most_supported'
+      kg analyze --input export.trig --csv > entities.csv
+    """
+    from .analysis import analyze, entity_rows
+
+    if as_json and as_csv:
+        raise click.UsageError("give --json or --csv, not both")
+    G = _projection(store, input_path, article)
+    if as_csv:
+        import csv
+
+        rows = entity_rows(G)
+        fields = list(rows[0]) if rows else ["key", "label", "class"]
+        writer = csv.DictWriter(click.get_text_stream("stdout"), fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        return
+    report = analyze(G, top=top)
+    if as_json:
+        import json as _json
+
+        click.echo(_json.dumps(report, indent=2, ensure_ascii=False))
+        return
+    s = report["summary"]
+    out = [f"{s['entities']} entities, {s['relations']} relations ({s['evidence']} evidence sentences) "
+           f"from {s['articles']} article(s); {s['communities']} communities", ""]
+    out.append(f"Centrality (top {top} per class, by PageRank)"
+               + ("; betweenness sampled" if s["betweenness_sampled"] else ""))
+    for cls, rows in report["centrality"].items():
+        out.append(f"  {cls}")
+        out.append(f"    {'PAGERANK':>8}  {'DEGREE':>6}  {'BETWEEN':>7}  ENTITY")
+        out += [f"    {r['pagerank']:8.4f}  {r['degree']:6.3f}  {r['betweenness']:7.3f}  {_named(r)}"
+                for r in rows]
+    out += ["", "Communities"]
+    out += [f"  {c['community']:>3}  {c['size']:>4}  " + ", ".join(_safe(m["label"]) for m in c["members"])
+            + (" …" if c["size"] > len(c["members"]) else "") for c in report["communities"]]
+    out += ["", "Brokers (ties into other communities)"]
+    out += [f"  {_named(b)}: community {b['community']} → {', '.join(map(str, b['reaches']))}; "
+            f"{b['cross_neighbours']} cross tie(s), betweenness {b['betweenness']:.3f}"
+            for b in report["brokers"]] or ["  (none)"]
+    for title, name in (("Most supported", "most_supported"), ("Most opposed", "most_opposed")):
+        out += ["", title]
+        out += [f"  {_named(r)}: {r['actors']} actor(s), {r['evidence']} sentence(s) — by "
+                + ", ".join(_safe(k) for k in r["by"]) for r in report[name]] or ["  (none)"]
+    out += ["", "Articles"]
+    out += [f"  {_safe(a['article'])}  {a['date'] or '-'}  {a['entities']} entities, "
+            f"{a['relations']} relations (+{a['supports']} / -{a['opposes']})  {_safe(a['title'] or '')}"
+            for a in report["articles"]] or ["  (none)"]
+    click.echo("\n".join(out))
+
+
+@main.command("path")
+@click.argument("source")
+@click.argument("target")
+@click.option("--max", "max_paths", type=click.IntRange(min=1), default=3, show_default=True,
+              help="Show at most this many shortest chains.")
+@click.option("--json", "as_json", is_flag=True, help="Print the chains as JSON.")
+@input_option
+@store_option
+@fail_cleanly
+def path_command(source: str, target: str, max_paths: int, as_json: bool,
+                 input_path: str | None, store: str) -> None:
+    """Show the shortest chains of relations between two entities, with evidence.
+
+    SOURCE and TARGET are labels, aliases or keys (country/JPN); relations are
+    followed in either direction. Each hop shows the sentence it was read from.
+
+    \b
+    Example:
+      kg path "Donald Trump" Japan
+      kg path Trump country/JPN --max 5 --json
+    """
+    from .analysis import resolve, shortest_paths
+    from .errors import NotFoundError
+
+    G = _projection(store, input_path)
+    chains = shortest_paths(G, source, target, max_paths=max_paths)
+    if as_json:
+        import json as _json
+
+        click.echo(_json.dumps(chains, indent=2, ensure_ascii=False))
+        return
+    if not chains:
+        a, b = (G.nodes[resolve(G, n)]["label"] for n in (source, target))
+        raise NotFoundError(f"no chain of relations links {a!r} and {b!r}")
+    for i, chain in enumerate(chains, 1):
+        click.echo(f"Chain {i} ({len(chain)} hop{'s' if len(chain) != 1 else ''}): "
+                   f"{_safe(chain[0]['from']['label'])} … {_safe(chain[-1]['to']['label'])}")
+        for hop in chain:
+            for rel in hop["relations"]:
+                left, right = (hop["from"], hop["to"]) if rel["forward"] else (hop["to"], hop["from"])
+                click.echo(f"  {_safe(left['label'])} —{rel['predicate']}→ {_safe(right['label'])}")
+                if rel["sentence"]:
+                    click.echo(f"      \u201c{_safe(rel['sentence'])}\u201d [{_safe(rel['article'])}]")
+        click.echo("")
+
+
+@main.command("neighbors")
+@click.argument("name")
+@click.option("--depth", type=click.IntRange(min=1), default=1, show_default=True,
+              help="How many relations away to go.")
+@click.option("--json", "as_json", is_flag=True, help="Print entities and relations as JSON.")
+@input_option
+@store_option
+@fail_cleanly
+def neighbors_command(name: str, depth: int, as_json: bool, input_path: str | None, store: str) -> None:
+    """List the entities within --depth relations of NAME (its ego network).
+
+    \b
+    Example:
+      kg neighbors Japan
+      kg neighbors "Sanae Takaichi" --depth 2 --json
+    """
+    from .analysis import ego_network
+
+    H = ego_network(_projection(store, input_path), name, depth=depth)
+    nodes = sorted(H.nodes(data=True), key=lambda nd: (nd[1]["distance"], nd[1]["key"]))
+    edges = [{"subject": H.nodes[s]["key"], "predicate": k, "object": H.nodes[o]["key"],
+              "stance": d.get("stance"), "evidence": len(d.get("evidence", ())),
+              "sentence": d["evidence"][0]["sentence"] if d.get("evidence") else None}
+             for s, o, k, d in sorted(H.edges(keys=True, data=True),
+                                      key=lambda e: (H.nodes[e[0]]["key"], e[2], H.nodes[e[1]]["key"]))]
+    center = H.nodes[H.graph["center"]]
+    if as_json:
+        import json as _json
+
+        click.echo(_json.dumps({
+            "center": {"key": center["key"], "label": center["label"], "class": center["cls"]},
+            "depth": depth,
+            "entities": [{"key": d["key"], "label": d["label"], "class": d["cls"],
+                          "distance": d["distance"]} for _, d in nodes],
+            "relations": edges}, indent=2, ensure_ascii=False))
+        return
+    click.echo(f"{_safe(center['label'])} ({_safe(center['key'])}), depth {depth}: "
+               f"{len(nodes) - 1} related entities, {len(edges)} relations")
+    for _, d in nodes[1:]:
+        click.echo(f"  {d['distance']}  {_safe(d['label'])} ({d['cls'] or 'entity'}, {_safe(d['key'])})")
+    labels = {d["key"]: d["label"] for _, d in nodes}
+    if edges:
+        click.echo("Relations")
+    for e in edges:
+        read = f"  ({e['evidence']} sentence{'s' if e['evidence'] != 1 else ''})" if e["evidence"] else ""
+        click.echo(f"  {_safe(labels[e['subject']])} —{e['predicate']}→ {_safe(labels[e['object']])}{read}")
+
+
+@main.command("view")
+@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False),
+              help="The HTML file to write (self-contained, works offline).")
+@click.option("--article", default=None, help="Draw one article only (key or unique prefix).")
+@click.option("--focus", default=None, help="Draw the entities around this one (label, alias or key).")
+@click.option("--depth", type=click.IntRange(min=1), default=1, show_default=True,
+              help="With --focus: how many relations away to go.")
+@click.option("--top", type=click.IntRange(min=1), default=None,
+              help="Draw only the N most central entities (PageRank).")
+@click.option("--physics/--no-physics", default=None,
+              help="Start with physics on or off (default: on up to 1,000 entities).")
+@click.option("--title", default=None, help="Page heading (default: describes the selection).")
+@click.option("--force", is_flag=True, help="Overwrite an existing output file.")
+@input_option
+@store_option
+@fail_cleanly
+def view_command(output: str, article: str | None, focus: str | None, depth: int, top: int | None,
+                 physics: bool | None, title: str | None, force: bool, input_path: str | None,
+                 store: str) -> None:
+    """Write an interactive HTML view of the graph.
+
+    Colour and shape show the class, size the number of related entities,
+    edge colour the stance; hover for aliases and evidence sentences. The page
+    has a search box, class and relation filters and a physics switch, and
+    loads nothing from the network. Large graphs are laid out in Python and
+    open with physics off.
+
+    \b
+    Example:
+      kg view -o graph.html
+      kg view -o summit.html --article us-japan-summit --force
+      kg view -o japan.html --focus Japan --depth 2
+      kg view -o top.html --top 200 --input export.trig
+    """
+    from .view import select, write_html
+
+    if depth != 1 and focus is None:
+        raise click.UsageError("--depth needs --focus")
+    G, heading = select(_projection(store, input_path), article=article, focus=focus, depth=depth, top=top)
+    write_html(G, output, force=force, heading=title or heading, physics=physics)
+    info(f"wrote {output} ({G.number_of_nodes()} entities, {G.number_of_edges()} relations)")
+
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; anything but loopback exposes the store to the network.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="TCP port (0: any free port).")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0, show_default=True,
+              help="Seconds a query may run; a longer one answers with what it has, flagged as truncated.")
+@click.option("--max-rows", type=click.IntRange(min=0), default=10_000, show_default=True,
+              help="Rows (or triples) per answer; more are cut off and the answer flagged as truncated.")
+@click.option("--quiet", is_flag=True, help="Do not log each request on stderr.")
+@store_option
+@fail_cleanly
+def serve_command(host: str, port: int, timeout: float, max_rows: int, quiet: bool, store: str) -> None:
+    """Serve the store read-only over HTTP: a SPARQL endpoint, the graph view and the ontology.
+
+    /sparql is a SPARQL 1.1 Protocol endpoint (GET ?query=, POST form or
+    application/sparql-query) answering in SPARQL JSON, XML, CSV or TSV (by
+    Accept header or ?format=), CONSTRUCT as Turtle or N-Triples. Updates are
+    refused (403), SERVICE and LOAD too (400). An answer cut short by --timeout
+    or --max-rows carries the header X-GeoKG-Truncated: true. / is the
+    interactive graph view, /ontology the ontology. Stop with Ctrl-C.
+
+    \b
+    Example:
+      kg serve --store newsroom.kg
+      curl 'http://127.0.0.1:8000/sparql?query=SELECT+*+WHERE+{?s+?p+?o}+LIMIT+5'
+      kg serve --port 8080 --max-rows 1000 --timeout 10
+    """
+    import ipaddress
+
+    from .server import serve
+    from .store import open_store
+
+    try:
+        loopback = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = host == "localhost"
+    if not loopback:
+        warn(f"listening on {host}, not on loopback: anyone who can reach this machine can query the store")
+    with open_store(store, read_only=True) as st:
+        serve(st, host, port, timeout=timeout, max_rows=max_rows, quiet=quiet)
+
+
+@main.command("push")
+@click.option("--to", "target", required=True, metavar="URL",
+              help="SPARQL server to copy into (Oxigraph server root, or see docs/remote-stores.md).")
+@click.option("--remote-kind", type=click.Choice(["oxigraph", "fuseki", "graphdb", "virtuoso", "generic"]),
+              default=None, help="Kind of server at URL (default: from the URL; see docs/remote-stores.md).")
+@store_option
+@fail_cleanly
+def push_command(target: str, remote_kind: str | None, store: str) -> None:
+    """Copy every article graph from the store into a SPARQL server.
+
+    Each article is written in one request and replaces the graph of the same
+    name on the server, so pushing again gives no duplicates. Articles on the
+    server that the store lacks are left alone. Stops at the first error.
+
+    \b
+    Example:
+      oxigraph serve --location server-data --bind 127.0.0.1:7878 &
+      kg push --to http://127.0.0.1:7878
+      kg push --store newsroom.kg --to http://localhost:3030/news --remote-kind fuseki
+    """
+    from .remote import RemoteStore, is_remote, push
+    from .store import open_store
+
+    if not is_remote(target):
+        raise click.BadParameter(f"{target!r} is not an http(s) URL", param_hint="--to")
+    remote = RemoteStore.from_url(target, kind=remote_kind)
+    with open_store(store, read_only=True) as source:
+        total = len(source.articles())
+        with click.progressbar(length=total, label=f"Pushing to {remote.location}", file=sys.stderr,
+                               show_pos=True) as bar:
+            report = push(source, remote, progress=lambda _iri, _n: bar.update(1))
+    info(f"{len(report.articles)} article(s), {report.triples} triple(s) pushed to {remote.location} "
+         f"in {report.seconds:.1f} s")
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

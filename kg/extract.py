@@ -778,7 +778,9 @@ class Extractor:
         if not label:
             return
         words = _content_words(label)
-        head = m.extra.get("head", label.split()[-1].lower())
+        head = m.extra.get("head") or next(
+            (w for w in reversed(label.lower().split()) if w in AGREEMENT_NAME_HEADS | EVENT_NAME_HEADS
+             | set(self.trig["agreement_heads"]) | set(self.trig["event_heads"])), label.split()[-1].lower())
         # the same thing named again ("the compensation plan" after "a stricter compensation plan")
         doc = s.span.doc
         core = frozenset(w for i in m.extra.get("content", []) for w in _content_words(doc[i].text)) | {head}

@@ -180,9 +180,7 @@ def ingest(paths: list[str], store: Store, *, progress: Callable[[str], None] | 
             if warn:
                 warn(f"{name}: {doc}")
         elif isinstance(doc, Exception):
-            report.failed.append((name, str(doc)))
-            if warn:
-                warn(f"{name}: {doc}")
+            report.failed.append((name, str(doc)))  # the caller reports failures (CLI: `Error: …`)
         else:
             iri = str(article_iri(doc.key))
             if not force and store.article_hash(iri) == doc.sha256:

@@ -51,6 +51,10 @@ class RelationFinder:
             lemma = tok.lemma_.lower()
             if tok.pos_ in ("VERB", "AUX") and lemma in self.verbs:
                 self._verb_rule(tok, lemma)
+            if tok.pos_ in ("VERB", "AUX"):
+                self._under_agreement(tok)
+            if tok.pos_ in ("PROPN", "NOUN") and s.token_key.get(tok.i) and self._cls(s.token_key[tok.i]) == "Location":
+                self._location_in(tok)
             if tok.pos_ in ("NOUN", "PROPN") and (lemma in self.nouns or tok.lower_ in self.nouns):
                 self._noun_rule(tok, self.nouns.get(lemma) or self.nouns[tok.lower_])
             if tok.pos_ in ("ADJ", "VERB", "NOUN") and tok.lower_ in self.adjs:
@@ -62,6 +66,7 @@ class RelationFinder:
                 self._phrase_rules(m)
         self._membership_rules()
         self._led_by_rule()
+        self._event_agreement_topics()
         self._remember(s)
         del doc
 
@@ -180,7 +185,7 @@ class RelationFinder:
         if group and count is not None:
             n = {"both": 2, "two": 2, "three": 3, "four": 4}[count.lower_]
             cls = {"Actor": {"Person", "Country", "Organization"}}.get(group, {group})
-            keys = self._salient(cls, n) if "Person" in cls else self._last(cls, n)
+            keys = self._salient(cls, n)
             if len(keys) == n:
                 self.last_group = keys
                 return [(k, 0.7) for k in keys]
@@ -191,6 +196,16 @@ class RelationFinder:
             for key in reversed(self.recent):
                 ent = self.ex.entities.get(key)
                 if ent and ent.cls == "Person" and any(title_phrase in t for t in ent.titles):
+                    return [(key, 0.7)]
+        if det is not None and det.lower_ in ("the", "this", "that") and (
+                lemma in self.trig["org_anaphors"] or lemma in self.trig["company_anaphors"]):
+            for key in reversed(self.recent):
+                ent = self.ex.entities.get(key)
+                if not ent or ent.cls != "Organization":
+                    continue
+                words = ent.label.lower().split()
+                if lemma in words or lemma in self.trig["company_anaphors"] or any(
+                        lemma in a.lower().split() for a in ent.aliases):
                     return [(key, 0.7)]
         # "U.S. officials", "the Chinese delegation": a country's people speak for it
         if lemma in self.trig["people_nouns"] or low in self.trig["people_nouns"]:
@@ -206,12 +221,22 @@ class RelationFinder:
                             return self.ents_of(p, depth=depth + 1)
         return []
 
+    def _through_prep(self, tok: Token) -> list[tuple[str, float]]:
+        """'cooperation with Riyadh', 'a clause on arms exports': the entity behind a plain noun."""
+        out = []
+        for c in tok.children:
+            if c.dep_ == "prep" and c.lower_ in ("with", "on", "over", "about", "for", "between"):
+                for p in c.children:
+                    if p.dep_ == "pobj":
+                        out.extend((k, f * 0.7) for k, f in self.ents_of(p))
+        return out
+
     def owner_of(self, tok: Token) -> list[tuple[str, float]]:
         """Actors that own or qualify a non-entity noun: "Japan's decision", "U.S. interest"."""
         s = self.s
         out = []
         for c in tok.children:
-            if c.dep_ in ("poss", "compound", "amod", "nmod"):
+            if c.dep_ in ("poss", "compound", "nmod"):
                 for k, f in self.ents_of(c):
                     if self.ex.entities[k].cls in ("Person", "Country", "Organization"):
                         out.append((k, f * 0.8))
@@ -233,7 +258,8 @@ class RelationFinder:
         if any(c.dep_ == "nsubjpass" for c in v.children):
             return []
         if v.dep_ in ("xcomp", "conj", "advcl", "pcomp") and v.head is not v:
-            return [(k, f * 0.9) for k, f in self.subjects(v.head, depth + 1)]
+            up = v.head.head if v.head.pos_ == "ADP" and v.head.head is not v.head else v.head
+            return [(k, f * 0.9) for k, f in self.subjects(up, depth + 1)]
         if v.dep_ in ("relcl", "acl") and v.head is not v:
             return self.ents_of(v.head)
         return []
@@ -251,12 +277,10 @@ class RelationFinder:
             for t in targets:
                 found = self.ents_of(t)
                 if not found:
-                    found = self.owner_of(t)
-                else:
-                    found = [(k, f) for k, f in found]
+                    found = self.owner_of(t) or self._through_prep(t)
                 out.extend((k, f, t) for k, f in found)
         if v.dep_ in ("relcl", "acl") and not any(c.dep_ in ("dobj", "nsubjpass") for c in v.children) and (
-                any(c.dep_ in ("nsubj",) for c in v.children)):
+                any(c.dep_ in ("nsubj", "agent") for c in v.children)):
             # "the agreement the two countries signed": the modified noun is the object
             out.extend((k, f, v.head) for k, f in self.ents_of(v.head))
         return out
@@ -335,6 +359,11 @@ class RelationFinder:
         # any verb whose subject acts "at the meeting" takes part in it
         if spec["predicate"] != "participantIn":
             self._event_prep_participation(v, subjects)
+        if spec["predicate"] == "partyTo" and any(self._cls(o[0]) == "Agreement" for o in objects):
+            people = [k for k, _ in subjects if self._cls(k) in ("Person",)]
+            for i, a in enumerate(people):
+                for b in people[i + 1:]:
+                    self._emit(a, "meetsWith", b, f"verb:{lemma}-together", 0.55)
 
     def _choose(self, pred: str, fine: str | None, lemma: str, scls: str, ocls: str) -> tuple[str | None, Any]:
         actor = {"Person", "Country", "Organization"}
@@ -357,6 +386,18 @@ class RelationFinder:
         if pred in ("supports", "opposes") and ocls == "Event":
             return None, None
         return pred, fine
+
+    def _under_agreement(self, v: Token) -> None:
+        """'Under the compensation plan, Iraq will cut …': the subject is bound by the agreement."""
+        for c in v.children:
+            if c.dep_ == "prep" and c.lower_ in ("under", "per"):
+                for p in c.children:
+                    if p.dep_ != "pobj":
+                        continue
+                    for ok, of in self.ents_of(p):
+                        if self._cls(ok) == "Agreement" and not self.blocked(v):
+                            for sk, sf in self.subjects(v):
+                                self._emit(sk, "partyTo", ok, "prep:under-agreement", 0.6 * sf * of)
 
     def _event_prep_participation(self, v: Token, subjects: list[tuple[str, float]]) -> None:
         if not subjects:
@@ -495,6 +536,21 @@ class RelationFinder:
                 self._emit(m.key, "leaderOf", ok, f"title:{kind}", 0.9 * of)
                 break
 
+    def _inner_key(self, x: Any) -> str:
+        ex = self.ex
+        if x.kind in ("country", "capital"):
+            iso = x.key if x.kind == "country" else self.lex.capital_by_surface.get(x.text, x.key)
+            x.kind = "country"
+            return ex.ensure_country("country/" + iso)
+        if x.kind == "org":
+            org = self.lex.orgs[x.key]
+            key = "org/" + x.key
+            ex._new_entity(key, "Organization", org.name)
+            return key
+        if x.kind == "issue":
+            return "issue/" + x.key.split("/", 1)[-1] if not x.key.startswith("issue/") else x.key
+        return ""
+
     def _title_phrase(self, tok: Token) -> str:
         return " ".join(t.lower_ for t in tok.subtree if (t.dep_ in ("compound", "amod") and t.head == tok)
                         or t.i == tok.i)
@@ -509,6 +565,8 @@ class RelationFinder:
         head = doc[head_i]
         inner = m.extra.get("inner", [])
         for x in inner:
+            if x.key and "/" not in x.key and x.kind in ("country", "org", "capital", "issue"):
+                x.key = self._inner_key(x)
             if x.kind in ("person", "country", "org") and x.key:
                 if cls == "Event" and x.start < head_i:
                     self._emit(x.key, "participantIn", key, "phrase:compound-participant", 0.75)
@@ -547,11 +605,23 @@ class RelationFinder:
             if c.dep_ != "prep":
                 continue
             objs = [p for p in c.children if p.dep_ == "pobj"]
+            located = head.lemma_.lower() in self.trig["located_events"] or head.lower_ in self.trig["located_events"]
             for p in objs:
                 found = self.ents_of(p)
                 if not found:
                     found = [(self.s.token_key[x.i], 0.8) for x in p.children
                              if x.dep_ == "compound" and self.s.token_key.get(x.i)]
+                if not found and cls == "Event":
+                    for pp in p.children:  # "at a smelter in Morowali", "on the town of Kenscoff"
+                        if pp.dep_ == "prep" and pp.lower_ in ("in", "of", "near"):
+                            for q in pp.children:
+                                if q.dep_ == "pobj":
+                                    found.extend((k, f * 0.8) for k, f in self.ents_of(q)
+                                                 if self._cls(k) in ("Location", "Country"))
+                if located and c.lower_ in ("of", "on", "in", "against") and cls == "Event":
+                    for ok, of in found:
+                        if self._cls(ok) in ("Location", "Country"):
+                            self._emit(key, "locatedIn", ok, f"phrase:{c.lower_}-target-place", 0.65 * of)
                 for ok, of in found:
                     ocls = self._cls(ok)
                     if cls == "Event" and c.lower_ in LOC_PREPS | ({"to"} if head.lemma_ in (
@@ -562,7 +632,7 @@ class RelationFinder:
                     elif c.lower_ == "between" and ocls in ("Person", "Country", "Organization"):
                         pred = "participantIn" if cls == "Event" else "partyTo"
                         self._emit(ok, pred, key, "phrase:between", 0.7 * of)
-                    elif ocls == "Issue" and c.lower_ in ISSUE_PREPS:
+                    elif ocls == "Issue" and (c.lower_ in ISSUE_PREPS or c.lower_ == "against" and cls == "Event"):
                         self._emit(key, "concerns", ok, f"phrase:{c.lower_}-topic", 0.7 * of)
             if c.lower_ == "between":
                 pairs = [k for p in objs for k, _ in self.ents_of(p) if self._cls(k) in (
@@ -571,16 +641,32 @@ class RelationFinder:
                     for i, a in enumerate(pairs):
                         for b in pairs[i + 1:]:
                             self._emit(a, "meetsWith", b, "phrase:meeting-between", 0.75)
-        # an agreement reached at an event: the event is about what the agreement is about
-        if cls == "Event":
-            for other in s.mentions:
-                if other.key and self._cls(other.key) == "Agreement":
-                    for r in list(self.ex.relations):
-                        if r.subject == other.key and r.predicate == "concerns":
-                            self._emit(key, "concerns", r.object, "cooccur:event-agreement-topic", 0.5)
         if cls == "Event" and not self.first_event_done and not m.extra.get("anaphoric"):
             self.first_event_done = True
             self.first_event = key
+
+    def _location_in(self, tok: Token) -> None:
+        """'Morowali, in Central Sulawesi province' → Morowali is located in Central Sulawesi."""
+        here = self.s.token_key[tok.i]
+        for c in tok.children:
+            if c.dep_ == "prep" and c.lower_ in ("in", "near", "off"):
+                for p in c.children:
+                    if p.dep_ == "pobj":
+                        for ok, of in self.ents_of(p) or [(self.s.token_key[x.i], 0.8) for x in p.children
+                                                          if x.dep_ == "compound" and self.s.token_key.get(x.i)]:
+                            if ok != here and self._cls(ok) in ("Location", "Country"):
+                                self._emit(here, "locatedIn", ok, f"prep:{c.lower_}-place", 0.7 * of)
+
+    def _event_agreement_topics(self) -> None:
+        """An agreement reached at (or as the outcome of) an event: the event is about its topics."""
+        keys = {k for k in self.s.token_key.values()}
+        events = [k for k in keys if self._cls(k) == "Event"]
+        agreements = [k for k in keys if self._cls(k) == "Agreement"]
+        for a in agreements:
+            topics = [r.object for r in self.ex.relations if r.subject == a and r.predicate == "concerns"]
+            for e in events:
+                for t in topics:
+                    self._emit(e, "concerns", t, "cooccur:event-agreement-topic", 0.5)
 
     def _membership_rules(self) -> None:
         """'X, Y and Z are OPEC members'; 'X, Y and six other members of the OPEC+ alliance'."""
@@ -655,6 +741,13 @@ class RelationFinder:
         city = place.split(",")[0].strip()
         name = city.title() if city.isupper() else city
         name = next((c for c in (ex.lex.cities.get(name, (None,))[0],) if c), name)
+        parts = [p.strip() for p in place.split(",")]
+        sent = next((s for s in ex.sentences if not s.heading), None)
+        if len(parts) >= 2 and sent is not None:
+            iso = ex.lex.country_by_surface.get(parts[1])
+            ckey = "location/" + _slug(next((c for c in (ex.lex.cities.get(name, (None,))[0],) if c), name))
+            if iso and ckey in ex.entities:
+                ex.add_relation(sent, ckey, "locatedIn", ex.ensure_country("country/" + iso), "dateline:city-country", 0.8)
         if any(r.subject == first and r.predicate == "locatedIn" for r in ex.relations):
             return
         key = "location/" + _slug(name)

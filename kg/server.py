@@ -11,9 +11,10 @@ request):
     :func:`kg.sparql.check_query`.
 
     * SELECT/ASK answer as SPARQL JSON (default), XML, CSV or TSV; CONSTRUCT/
-      DESCRIBE as Turtle (default) or N-Triples. Chosen by the ``Accept`` header
-      or by ``?format=`` (``json``, ``xml``, ``csv``, ``tsv``, ``turtle``,
-      ``ntriples`` or a media type), which wins.
+      DESCRIBE as Turtle (default), N-Triples, RDF/XML or JSON-LD. Chosen by the ``Accept`` header
+      or by ``?format=`` (``json``, ``xml``, ``csv``, ``tsv``; ``turtle``,
+      ``ntriples``, ``rdfxml``, ``jsonld``; or a media type), which wins. For
+      CONSTRUCT, ``format=xml``/``json`` mean RDF/XML/JSON-LD (SPARQLWrapper's usage).
     * Updates (``application/sparql-update`` bodies, an ``update=`` field, or an
       update in ``query=``) get **403**; ``SERVICE``/``LOAD``, syntax errors
       (message with line and column), unknown formats and dataset parameters
@@ -46,6 +47,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import signal
 import sys
 import threading
 import time
@@ -81,6 +83,8 @@ RESULT_MEDIA = {
 GRAPH_MEDIA = {
     "turtle": "text/turtle",
     "ntriples": "application/n-triples",
+    "rdfxml": "application/rdf+xml",
+    "jsonld": "application/ld+json",
 }
 # other names and media types clients send (SPARQLWrapper sends format=json|xml|csv|tsv|turtle|n3…)
 _RESULT_ALIASES = {
@@ -95,6 +99,10 @@ _GRAPH_ALIASES = {
     "application/x-turtle": "turtle",
     "ntriples": "ntriples", "nt": "ntriples", "n-triples": "ntriples", "application/n-triples": "ntriples",
     "text/plain": "ntriples",
+    # SPARQLWrapper sends format=xml (its default) or json for CONSTRUCT too
+    "xml": "rdfxml", "rdf": "rdfxml", "rdf+xml": "rdfxml", "rdfxml": "rdfxml", "application/rdf+xml": "rdfxml",
+    "json": "jsonld", "json-ld": "jsonld", "jsonld": "jsonld", "application/ld+json": "jsonld",
+    "application/json": "jsonld",
 }
 # the ontology: media type -> rdflib serializer name
 _ONTOLOGY_MEDIA = {
@@ -169,6 +177,10 @@ def serve(store: Store, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *, t
           max_rows: int = 10_000, quiet: bool = False) -> None:
     """Serve until Ctrl-C (or SIGTERM turned into KeyboardInterrupt), then shut down cleanly."""
     server = make_server(store, host, port, timeout=timeout, max_rows=max_rows, quiet=quiet)
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        # `kill PID` stops the server as cleanly as Ctrl-C does
+        previous = signal.signal(signal.SIGTERM, _interrupt)
     _log(f"geokg SPARQL endpoint: {server.url}/sparql  (view: {server.url}/ , ontology: "
          f"{server.url}/ontology) — Ctrl-C to stop")
     try:
@@ -177,6 +189,12 @@ def serve(store: Store, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *, t
         _log("stopping")
     finally:
         server.server_close()
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
 
 
 @contextlib.contextmanager
@@ -254,7 +272,9 @@ class _Handler(BaseHTTPRequestHandler):
     server: SparqlServer
     protocol_version = "HTTP/1.1"
     server_version = "geokg"
-    sys_version = ""
+
+    def version_string(self) -> str:
+        return self.server_version
 
     # -- plumbing --------------------------------------------------------------
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
@@ -437,17 +457,17 @@ class _Handler(BaseHTTPRequestHandler):
         if result.kind == "ask" and result.boolean is None:
             raise _Reply(HTTPStatus.SERVICE_UNAVAILABLE, result.warning or "the query timed out",
                          {TRUNCATED_HEADER: "true", f"{TRUNCATED_HEADER}-Reason": "timeout"})
-        body = format_result(result, fmt)
+        body = _graph_body(result, fmt) if fmt in ("rdfxml", "jsonld") else format_result(result, fmt)
         if result.truncated:
             headers[TRUNCATED_HEADER] = "true"
             headers[f"{TRUNCATED_HEADER}-Reason"] = str(result.reason)
-            if result.warning:
-                headers["Warning"] = '199 geokg "' + result.warning.replace('"', "'") + '"'
+            if result.limit is not None:
+                headers[f"{TRUNCATED_HEADER}-Limit"] = f"{result.limit:g}"
             body = _flag_truncated(body, fmt, result)
         self._note = f" {len(result)} {'triples' if graph else 'rows'}" + (
             f" TRUNCATED ({result.reason})" if result.truncated else "")
         media = choices[fmt]
-        if media.startswith("text/") or fmt in ("ntriples", "json"):
+        if media.startswith("text/") or fmt in ("ntriples", "json", "jsonld"):
             media += "; charset=utf-8"
         self._send(HTTPStatus.OK, body.encode("utf-8"), media, headers)
 
@@ -501,19 +521,28 @@ def _is_remote(store: Any) -> bool:
 
 
 def _requested_format(requested: str, graph: bool) -> str:
+    """The format named by ``?format=`` (a short name or a media type) for this kind of result."""
     key = requested.strip().lower()
     aliases = _GRAPH_ALIASES if graph else _RESULT_ALIASES
     if key in aliases:
         return aliases[key]
-    if graph and key in _RESULT_ALIASES or not graph and key in _GRAPH_ALIASES:
-        kinds = "CONSTRUCT/DESCRIBE" if graph else "SELECT/ASK"
-        names = ", ".join(GRAPH_MEDIA if graph else RESULT_MEDIA)
-        # SPARQLWrapper asks for format=xml/json by default for any query: answer in the graph default
-        if graph and key in ("xml", "json", "application/sparql-results+xml", "application/sparql-results+json"):
-            return "turtle"
-        raise _Reply(HTTPStatus.BAD_REQUEST, f"format {requested!r} does not fit a {kinds} query: use {names}")
     names = ", ".join(GRAPH_MEDIA if graph else RESULT_MEDIA)
-    raise _Reply(HTTPStatus.BAD_REQUEST, f"unknown format {requested!r}: use {names}")
+    kinds = "CONSTRUCT/DESCRIBE" if graph else "SELECT/ASK"
+    raise _Reply(HTTPStatus.BAD_REQUEST, f"format {requested!r} does not fit a {kinds} query: use {names}")
+
+
+def _graph_body(result: QueryResult, fmt: str) -> str:
+    """CONSTRUCT/DESCRIBE triples as RDF/XML or JSON-LD (rdflib's serializers)."""
+    import rdflib
+
+    from .sparql import DEFAULT_PREFIXES
+
+    graph = rdflib.Graph()
+    for prefix, ns in DEFAULT_PREFIXES.items():
+        graph.bind(prefix, ns)
+    for triple in result.triples:
+        graph.add(triple)
+    return str(graph.serialize(format="xml" if fmt == "rdfxml" else "json-ld"))
 
 
 def _flag_truncated(body: str, fmt: str, result: QueryResult) -> str:

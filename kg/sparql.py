@@ -240,7 +240,14 @@ def _syntax_message(sparql: str, skeleton: str, raw: str) -> str:
         detail = "invalid IRI"
     elif detail.startswith("expected"):
         detail = _shorten_expected(detail)
-    return f"SPARQL syntax error at line {line}, column {col}: {detail}{_excerpt(sparql, line, col)}"
+    hint = ""
+    if _SLASHED_NAME.search(skeleton):
+        hint = ("\nhint: a prefixed name cannot contain '/': write id:country\\/JPN or "
+                "<https://w3id.org/geokg/id/country/JPN>")
+    return f"SPARQL syntax error at line {line}, column {col}: {detail}{_excerpt(sparql, line, col)}{hint}"
+
+
+_SLASHED_NAME = re.compile(r"(?<![\w?$:\-.])[A-Za-z][\w\-.]*:[\w\-.]+/[\w\-]+(?![:\w])")
 
 
 def _shorten_expected(detail: str) -> str:
@@ -252,6 +259,18 @@ def _shorten_expected(detail: str) -> str:
         return "unexpected input"
     shown = ", ".join(items[:8]) + (", …" if len(items) > 8 else "")
     return f"{head}expected one of {shown}"
+
+
+def query_form(sparql: str) -> str:
+    """``select``, ``ask`` or ``graph`` (CONSTRUCT/DESCRIBE) from the query's keyword.
+
+    Examples:
+        >>> query_form("PREFIX ex: <http://e/ask>  # SELECT\nASK { ?s ?p ?o }")
+        'ask'
+    """
+    m = _FIRST_WORD.search(_skeleton(sparql))
+    word = m.group(1).upper() if m else "SELECT"
+    return {"ASK": "ask", "CONSTRUCT": "graph", "DESCRIBE": "graph"}.get(word, "select")
 
 
 def sparql_iri(iri: str) -> str:
@@ -395,6 +414,7 @@ def evaluate_oxigraph(store: Any, text: str, *, timeout: float | None = None,
     import pyoxigraph as ox
 
     run = _Run()
+    run.kind = query_form(text)  # known before evaluation, for a result that times out
     conv = _Converter()
 
     def work() -> None:

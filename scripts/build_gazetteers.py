@@ -367,7 +367,7 @@ def build_places(countries: dict, organizations: dict) -> dict:
     rows.sort(key=lambda r: r[0], reverse=True)
     owner: dict[str, str] = {}
     cities = []
-    for rank, name, iso3, aliases in rows:
+    for _rank, name, iso3, aliases in rows:
         k = fold_key(name)
         if k in owner or k in taken:
             continue
