@@ -140,14 +140,13 @@ def ingest_command(paths: tuple[str, ...], store: str, force: bool) -> None:
     from .pipeline import ingest, read_inputs
     from .store import open_store
 
-    with open_store(store, create=True) as st:
-        names = [p for p in paths]
-        total = None
-        if len(names) > 1 or any(os.path.isdir(p) for p in names):
-            from .reader import iter_article_paths
+    from .reader import iter_article_paths
 
-            total = sum(1 for p in names if p == "-") + len(list(iter_article_paths([p for p in names if p != "-"])))
-        if total and total > 1:
+    names = [p for p in paths]
+    # expanded before the store is opened: a missing path fails without creating or touching the store
+    total = sum(1 for p in names if p == "-") + len(list(iter_article_paths([p for p in names if p != "-"])))
+    with open_store(store, create=True) as st:
+        if total > 1:
             with click.progressbar(length=total, label="Ingesting", file=sys.stderr,
                                    show_pos=True, item_show_func=lambda x: x) as bar:
                 report = ingest(names, st, force=force, warn=warn,
@@ -429,12 +428,15 @@ def analyze_command(as_json: bool, as_csv: bool, top: int, article: str | None,
     G = _projection(store, input_path, article)
     if as_csv:
         import csv
+        import io
 
         rows = entity_rows(G)
-        fields = list(rows[0]) if rows else ["key", "label", "class"]
-        writer = csv.DictWriter(click.get_text_stream("stdout"), fieldnames=fields, lineterminator="\n")
+        buf = io.StringIO()
+        writer = csv.DictWriter(buf, fieldnames=list(rows[0]) if rows else ["key", "label", "class"],
+                                lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
+        click.echo(buf.getvalue(), nl=False)
         return
     report = analyze(G, top=top)
     if as_json:

@@ -155,6 +155,7 @@ class Extractor:
         self.acronyms: dict[str, str] = {}
         self.recent: list[tuple[int, str]] = []  # (global order, key) in reading order
         self._issue_seen: set[str] = set()
+        self._org_names: set[str] = set()
 
     # ------------------------------------------------------------------ pass 0: text
     def paragraphs(self) -> list[tuple[int, str, bool]]:
@@ -306,6 +307,12 @@ class Extractor:
                 head = toks[end - 1].lower_
                 words = [x.lower_ for x in toks[start:end]]
                 kind = None
+                inner_head = next((w for k2, w in enumerate(words[:-1]) if words[k2 + 1] in ("of", "for", "on")
+                                   and w in ORG_HEADS | AGREEMENT_NAME_HEADS | EVENT_NAME_HEADS), None)
+                if inner_head and head not in AGREEMENT_NAME_HEADS | EVENT_NAME_HEADS | ORG_HEADS:
+                    head = inner_head
+                    if head == "forum":
+                        head = "organization"
                 if head in AGREEMENT_NAME_HEADS or toks[end - 1].like_num and words[-2] in (
                         "resolution", "agreement"):
                     kind = "agreement"
@@ -495,6 +502,8 @@ class Extractor:
             if det is not None and det.lower_ in ("a", "an") and not has_prep and not any(
                     t.pos_ in ("NOUN", "PROPN") for t in content):
                 return None
+        if head.tag_ in ("NNS", "NNPS") and det is None and not poss and right_end == head.i + 1:
+            return None
         bare = not content and right_end == head.i + 1
         anaphoric = bare and (det is not None and det.lower_ in self.trig["anaphoric_determiners"]
                               or poss and poss[0].lower_ in ("its", "their", "his", "her"))
@@ -582,9 +591,19 @@ class Extractor:
             tokens_to_person[name.split()[-1]] = key
         self._person_index = (full_names, tokens_to_person)
 
+        self._later_heads: dict = {}
         for s in self.sentences:
             for m in s.mentions:
-                self._resolve_mention(s, m)
+                if not m.extra.get("anaphoric"):
+                    self._resolve_mention(s, m)
+                    if m.key and m.kind in ("agreement", "event"):
+                        ent = self.entities.get(m.key)
+                        if ent:
+                            self._later_heads.setdefault((ent.cls, ent.head), m.key)
+        for s in self.sentences:
+            for m in s.mentions:
+                if m.extra.get("anaphoric"):
+                    self._resolve_mention(s, m)
             for m in s.mentions:  # phrases point from their head word only, so inner names win
                 if m.key and m.kind not in ("agreement", "event", "known") or m.key and m.extra.get("named"):
                     for i in range(m.start, m.end):
@@ -618,8 +637,9 @@ class Extractor:
                 and _strip_possessive(m.text) not in tokens_to_person:
             m.key = ""
             return  # a lone capitalised word after a title, unconfirmed by NER or a full name
-        if m.kind == "person" and self._renamed_as_org(s, m):
+        if m.kind == "person" and (self._renamed_as_org(s, m) or _strip_possessive(m.text) in self._org_names):
             m.kind = "org"
+            self._org_names.add(_strip_possessive(m.text))
         if m.kind == "org_ner":
             text = _strip_possessive(m.text)
             if False:
@@ -788,7 +808,9 @@ class Extractor:
             same_kind = ent.head == head or cls == "Event" and self._family(ent.head) == self._family(head)
             if ent.cls == cls and same_kind and words and (words <= ent.words or any(
                     _content_words(a) == words for a in [ent.label, *ent.aliases]) or (
-                    len(core) > 1 and core <= ent.words)):
+                    len(core) > 1 and core <= ent.words) or (
+                    cls == "Event" and (core - {head}) and (core - {head}) <= ent.words) or (
+                    cls == "Event" and core == {head} and ent.head == head)):
                 m.key = ent.key
                 for a in m.aliases:
                     ent.add_alias(a)
@@ -820,7 +842,8 @@ class Extractor:
         pool = same or family or ([e for e in cands] if cls == "Agreement" and head in (
             "deal", "agreement", "pact", "accord") else [])
         if not pool:
-            return None
+            later = self._later_heads.get((cls, head))
+            return later
         return max(pool, key=lambda e: e.order).key
 
     # ------------------------------------------------------------------ pass 2: relations

@@ -249,6 +249,8 @@ class RelationFinder:
             return []
         for c in v.children:
             if c.dep_ in ("nsubj", "csubj"):
+                if v.dep_ == "relcl" and c.lower_ in ("who", "which", "that", "whom"):
+                    return self.ents_of(v.head)  # "Trump, who has pressed OPEC"
                 return self.ents_of(c)
         for c in v.children:
             if c.dep_ == "agent":
@@ -275,6 +277,10 @@ class RelationFinder:
             elif c.dep_ == "prep" and f"prep:{c.lower_}" in specs:
                 targets.extend(p for p in c.children if p.dep_ == "pobj")
             for t in targets:
+                owners = [o for o in self.owner_of(t) if any(x.dep_ == "poss" for x in t.children)]
+                if owners and self._cls(self.s.token_key.get(t.i, "")) in ("Issue", "Event", ""):
+                    out.extend((k, f, t) for k, f in owners)
+                    continue
                 found = self.ents_of(t)
                 if not found:
                     found = self.owner_of(t) or self._through_prep(t)

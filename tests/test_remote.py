@@ -148,9 +148,6 @@ def test_bad_iri_is_refused_before_any_request():
 # -- against a real Oxigraph server ------------------------------------------
 
 
-pytestmark_server = pytest.mark.server
-
-
 @pytest.mark.server
 def test_replace_and_read_back(filled_remote, sample_graph):
     ds = filled_remote.to_dataset()
@@ -234,8 +231,8 @@ def test_union_spans_articles(filled_remote):
 
 @pytest.mark.server
 def test_ask_and_construct(filled_remote, memory_twin):
-    assert filled_remote.query("ASK { ?s gkg:leaderOf id:country/JPN }").boolean is True
-    assert filled_remote.query("ASK { ?s gkg:leaderOf id:country/FRA }").boolean is False
+    assert filled_remote.query(f"ASK {{ ?s gkg:leaderOf <{ID['country/JPN']}> }}").boolean is True
+    assert filled_remote.query(f"ASK {{ ?s gkg:leaderOf <{ID['country/FRA']}> }}").boolean is False
     q = "CONSTRUCT { ?s gkg:leaderOf ?o } WHERE { ?s gkg:leaderOf ?o }"
     assert set(filled_remote.query(q).triples) == set(memory_twin.query(q).triples)
 
@@ -331,8 +328,7 @@ def test_cli_push_and_query(runner, filled_store, store_path, oxigraph_url):
     result = runner.invoke(main, ["query", "--store", oxigraph_url, "--format", "csv",
                                   "SELECT ?c WHERE { ?c gkg:isoCode ?code } ORDER BY ?c"])
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines()[1:] == [str(ID["country/JPN"])] * 2 or \
-        str(ID["country/JPN"]) in result.stdout
+    assert result.stdout.splitlines()[0] == "c" and str(ID["country/JPN"]) in result.stdout
     result = runner.invoke(main, ["articles", "--store", oxigraph_url, "--json"])
     assert result.exit_code == 0 and str(ARTICLE_B) in result.stdout
 
