@@ -576,7 +576,7 @@ def neighbors_command(name: str, depth: int, as_json: bool, input_path: str | No
 @click.option("--top", type=click.IntRange(min=1), default=None,
               help="Draw only the N most central entities (PageRank).")
 @click.option("--physics/--no-physics", default=None,
-              help="Start with physics on or off (default: on up to 1,000 entities).")
+              help="Start with physics on or off (default: on up to 500 entities).")
 @click.option("--title", default=None, help="Page heading (default: describes the selection).")
 @click.option("--force", is_flag=True, help="Overwrite an existing output file.")
 @input_option

@@ -525,8 +525,8 @@ class Extractor:
         forms = []
         no_poss = _clean_label(doc[poss_free_start:right_end].text)
         core = _clean_label(" ".join(t.text_with_ws for t in short_core).strip())
-        no_generic = _clean_label(" ".join(t.text for t in doc[poss_free_start:head.i + 1]
-                                           if t.i == head.i or t in content))
+        no_generic = _clean_label("".join(t.text_with_ws for t in doc[poss_free_start:head.i + 1]
+                                          if t.i == head.i or t in content or t.text in DASHES))
         for f in (full, no_poss, core, no_generic):
             f = re.sub(r"\s+([’']s)\b", r"\1", f)
             if f and f not in forms:
@@ -591,6 +591,14 @@ class Extractor:
             tokens_to_person[name.split()[-1]] = key
         self._person_index = (full_names, tokens_to_person)
 
+        for s in self.sentences:
+            if s.heading:
+                continue
+            covered = {i for m in s.mentions if m.kind not in ("agreement", "event") for i in range(m.start, m.end)}
+            for t in s.span:
+                if t.i not in covered and t.pos_ == "PROPN" and t.text in tokens_to_person and t.text[:1].isupper():
+                    s.mentions.append(Mention(t.i, t.i + 1, "person", "", t.text))
+            s.mentions.sort(key=lambda m: (m.start, -m.end))
         self._later_heads: dict = {}
         for s in self.sentences:
             for m in s.mentions:

@@ -39,6 +39,7 @@ class RelationFinder:
         self.s: _Sentence | None = None
         self.first_event_done = False
         self.counts: dict[str, int] = {}
+        self.deceased: set[str] = set()
 
     # ------------------------------------------------------------------ entry points
     def sentence(self, s: _Sentence) -> None:
@@ -53,6 +54,7 @@ class RelationFinder:
                 self._verb_rule(tok, lemma)
             if tok.pos_ in ("VERB", "AUX"):
                 self._under_agreement(tok)
+                self._event_venue(tok)
             if tok.pos_ in ("PROPN", "NOUN") and s.token_key.get(tok.i) and self._cls(s.token_key[tok.i]) == "Location":
                 self._location_in(tok)
             if tok.pos_ in ("NOUN", "PROPN") and (lemma in self.nouns or tok.lower_ in self.nouns):
@@ -75,9 +77,17 @@ class RelationFinder:
 
     # ------------------------------------------------------------------ discourse
     def _remember(self, s: _Sentence) -> None:
+        doc = s.span.doc
         for m in s.mentions:
             if m.key and not m.extra.get("demonym"):
-                self.counts[m.key] = self.counts.get(m.key, 0) + 1
+                root = doc[m.end - 1]
+                late = m.start > 0 and doc[m.start - 1].lower_ == "late"
+                if late:
+                    self.deceased.add(m.key)
+                # actors count when they act or are acted on, not when they qualify something
+                if root.dep_ in ("nsubj", "nsubjpass", "dobj", "conj", "appos", "ROOT", "attr", "dative") or (
+                        root.dep_ == "pobj" and root.head.lower_ != "of"):
+                    self.counts[m.key] = self.counts.get(m.key, 0) + 1
                 if m.key in self.recent:
                     self.recent.remove(m.key)
                 self.recent.append(m.key)
@@ -93,7 +103,7 @@ class RelationFinder:
 
     def _salient(self, cls: set[str], n: int) -> list[str]:
         window = self.recent[-12:]
-        cands = [k for k in window if self._cls(k) in cls]
+        cands = [k for k in window if self._cls(k) in cls and k not in self.deceased]
         ranked = sorted(cands, key=lambda k: (-self.counts.get(k, 0), -window.index(k)))[:n]
         return sorted(ranked, key=lambda k: self.ex.entities[k].order)
 
@@ -351,8 +361,8 @@ class RelationFinder:
                 if pred:
                     self._emit(sk, pred, ok, f"verb:{lemma}", base * sf * of, fine)
         # "X and Y met", "they held talks": a meeting among the subjects
-        if spec["predicate"] == "meetsWith" and len(subjects) >= 2 and not [o for o in objects
-                                                                           if self._cls(o[0]) != "Event"]:
+        if spec["predicate"] == "meetsWith" and len(subjects) >= 2 and not [
+                o for o in objects if self._cls(o[0]) in ("Person", "Country", "Organization")]:
             for i, (a, fa) in enumerate(subjects):
                 for b, fb in subjects[i + 1:]:
                     self._emit(a, "meetsWith", b, f"verb:{lemma}-plural", 0.75 * fa * fb)
@@ -392,6 +402,21 @@ class RelationFinder:
         if pred in ("supports", "opposes") and ocls == "Event":
             return None, None
         return pred, fine
+
+    def _event_venue(self, v: Token) -> None:
+        """'The summit was held in Tokyo', 'the talks took place in Geneva'."""
+        subj = [c for c in v.children if c.dep_ in ("nsubj", "nsubjpass")]
+        events = [k for c in subj for k, _ in self.ents_of(c) if self._cls(k) == "Event"]
+        if not events or self.blocked(v):
+            return
+        for c in v.children:
+            if c.dep_ == "prep" and c.lower_ in ("in", "at"):
+                for p in c.children:
+                    if p.dep_ == "pobj":
+                        for ok, of in self.ents_of(p):
+                            if self._cls(ok) in ("Location", "Country"):
+                                for e in events:
+                                    self._emit(e, "locatedIn", ok, f"verb:{v.lemma_}-{c.lower_}-venue", 0.7 * of)
 
     def _under_agreement(self, v: Token) -> None:
         """'Under the compensation plan, Iraq will cut …': the subject is bound by the agreement."""
@@ -578,10 +603,6 @@ class RelationFinder:
                     self._emit(x.key, "participantIn", key, "phrase:compound-participant", 0.75)
                 elif cls == "Agreement" and x.start < head_i and not m.extra.get("anaphoric"):
                     self._emit(x.key, "partyTo", key, "phrase:compound-party", 0.7)
-            elif x.kind == "capital" or x.kind == "country" and not x.key:
-                iso = self.lex.capital_by_surface.get(x.text) or self.lex.country_by_surface.get(x.text)
-                if iso and cls == "Agreement" and x.start < head_i:
-                    self._emit(self.ex.ensure_country("country/" + iso), "partyTo", key, "phrase:compound-party", 0.7)
             elif x.kind == "issue":
                 ik = self.ex.issue_entity(x.key, x.text)
                 self._emit(key, "concerns", ik, "phrase:topic", 0.75)

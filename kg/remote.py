@@ -360,24 +360,30 @@ class RemoteStore(Store):
     def replace_article(self, article_iri: str, graph: rdflib.Graph) -> None:
         self._check_open()
         g = _check_iri(str(article_iri))
-        ntriples = _ntriples(graph, g)
+        self._replace_ntriples(g, _ntriples(graph, g))
+
+    def _replace_ntriples(self, article_iri: str, ntriples: str, count: int = 0) -> int:
+        """Replace the article's graph by these N-Triples in one request; returns ``count``."""
+        self._check_open()
+        g = _check_iri(article_iri)
         if not ntriples.strip():
             # an article without triples is no article (as in the embedded store)
             self.update(f"DROP SILENT GRAPH <{g}>", what=f"removing {g}")
-            return
+            return count
         if self._gsp_writes:
             assert self.endpoints.gsp is not None
             url = _with_params(self.endpoints.gsp, {"graph": g})
             try:
                 self._http.request("PUT", url, body=ntriples.encode("utf-8"), what=f"writing {g}",
                                    headers={"Content-Type": "application/n-triples; charset=utf-8"})
-                return
+                return count
             except StoreError as err:
                 if getattr(err, "status", None) not in (404, 405, 415, 501) or self.endpoints.update is None:
                     raise
                 self._gsp_writes = False  # no usable Graph Store endpoint: use SPARQL update from now on
         self.update(f"DROP SILENT GRAPH <{g}> ;\nINSERT DATA {{ GRAPH <{g}> {{\n{ntriples}}} }}",
                     what=f"writing {g}")
+        return count
 
     def remove_article(self, article_iri: str) -> bool:
         self._check_open()
@@ -525,14 +531,27 @@ def push(source: Store, target: Store, *,
         target.ping()  # a clear "no server" error before any work
     done: list[str] = []
     triples = 0
+    # embedded -> server: N-Triples straight from Oxigraph, without rdflib in between
+    direct = isinstance(target, RemoteStore) and hasattr(source, "oxigraph")
     for info in source.articles():
-        graph = article_graph(source, info.iri)
-        target.replace_article(info.iri, graph)
+        if direct:
+            count = target._replace_ntriples(info.iri, *_oxigraph_ntriples(source, info.iri))
+        else:
+            graph = article_graph(source, info.iri)
+            target.replace_article(info.iri, graph)
+            count = len(graph)
         done.append(info.iri)
-        triples += len(graph)
+        triples += count
         if progress is not None:
-            progress(info.iri, len(graph))
+            progress(info.iri, count)
     return PushReport(tuple(done), triples, time.perf_counter() - started)
+
+
+def _oxigraph_ntriples(source: Any, article_iri: str) -> tuple[str, int]:
+    import pyoxigraph as ox
+
+    triples = [q.triple for q in source.oxigraph.quads_for_pattern(None, None, None, ox.NamedNode(article_iri))]
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8"), len(triples)
 
 
 # ----------------------------------------------------------------------------

@@ -157,11 +157,14 @@ def _refuse(sparql: str, skeleton: str, match: re.Match[str], message: str) -> Q
     return QueryError(f"{message} (line {line}, column {col})")
 
 
-def check_query(sparql: str) -> str:
+def check_query(sparql: str, *, parse: bool = True) -> str:
     """Check that ``sparql`` is a read-only query and return the text to run.
 
     The returned text has ``PREFIX`` lines prepended for the default prefixes
     (:data:`DEFAULT_PREFIXES`) the query uses without declaring them.
+    ``parse=False`` skips the syntax check, for callers whose evaluator parses
+    the query anyway and reports errors itself (the embedded store, which
+    passes the default prefixes to Oxigraph so positions stay the user's).
 
     Raises:
         QueryError: empty query, update request, ``SERVICE`` or ``LOAD``, or a
@@ -189,7 +192,8 @@ def check_query(sparql: str) -> str:
     load = _LOAD.search(skeleton)
     if load is not None:
         raise _refuse(sparql, skeleton, load, "LOAD is refused: add articles with `kg ingest`")
-    _parse(sparql, skeleton)
+    if parse:
+        _parse(sparql, skeleton)
     declared = {(m.group(1) or "") for m in _PREFIX_DECL.finditer(skeleton)}
     missing = [f"PREFIX {p}: <{iri}>" for p, iri in DEFAULT_PREFIXES.items() if p not in declared]
     return "\n".join([*missing, sparql]) if missing else sparql
@@ -396,7 +400,7 @@ class _Run:
 
 
 def evaluate_oxigraph(store: Any, text: str, *, timeout: float | None = None,
-                      max_rows: int | None = None) -> QueryResult:
+                      max_rows: int | None = None, prefixes: dict[str, str] | None = None) -> QueryResult:
     """Evaluate a checked query on a pyoxigraph Store over the union of its graphs.
 
     pyoxigraph has no query timeout or cancellation, so the query runs in a
@@ -419,7 +423,7 @@ def evaluate_oxigraph(store: Any, text: str, *, timeout: float | None = None,
 
     def work() -> None:
         try:
-            res = store.query(text, use_default_graph_as_union=True)
+            res = store.query(text, use_default_graph_as_union=True, prefixes=prefixes)
             if isinstance(res, ox.QueryBoolean):
                 run.kind = "ask"
                 run.boolean = bool(res)

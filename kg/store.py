@@ -55,6 +55,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import threading
 import uuid
 from abc import ABC, abstractmethod
@@ -280,13 +281,15 @@ def _opt(term: Any) -> str | None:
 
 
 class _ToOx:
-    """Converts rdflib terms to pyoxigraph terms, caching IRIs and datatypes.
+    """Converts rdflib terms to pyoxigraph terms, caching every term it has seen.
 
     Literals are rebuilt from their lexical form (``str(lit)``) with the same
-    datatype or language, so nothing is re-normalised on the way.
+    datatype or language, so nothing is re-normalised on the way. The cache is
+    keyed by the rdflib term itself (IRIs, labels and datatypes repeat a lot in
+    article graphs) and is dropped when it grows past ``_MAX`` entries.
     """
 
-    _MAX = 500_000
+    _MAX = 1_000_000
 
     def __init__(self) -> None:
         import pyoxigraph as ox
@@ -294,39 +297,135 @@ class _ToOx:
 
         self.ox = ox
         self._uri, self._lit, self._bnode = URIRef, Literal, BNode
-        self._iris: dict[str, Any] = {}
+        self._cache: dict[Any, Any] = {}
 
     def iri(self, value: str) -> pyoxigraph.NamedNode:
-        node = self._iris.get(value)
-        if node is None:
-            if len(self._iris) > self._MAX:
-                self._iris.clear()
-            node = self._iris[value] = self.ox.NamedNode(value)
-        return node
+        return self.term(self._uri(value))
 
     def term(self, term: Any) -> Any:
+        cached = self._cache.get(term)
+        if cached is not None:
+            return cached
+        return self._new(term)
+
+    def _new(self, term: Any) -> Any:
+        ox = self.ox
         if isinstance(term, self._uri):
-            return self.iri(str(term))
-        if isinstance(term, self._lit):
+            node = ox.NamedNode(term)
+        elif isinstance(term, self._lit):
             lang = term.language
             if lang:
-                return self.ox.Literal(str(term), language=lang)
-            dt = term.datatype
-            if dt is not None:
-                return self.ox.Literal(str(term), datatype=self.iri(str(dt)))
-            return self.ox.Literal(str(term))
-        if isinstance(term, self._bnode):
-            return self.ox.BlankNode(_bnode_id(str(term)))
-        raise TypeError(f"cannot store a {type(term).__name__} term: {term!r}")
+                node = ox.Literal(str(term), language=lang)
+            else:
+                dt = term.datatype
+                node = ox.Literal(str(term), datatype=self.term(dt)) if dt is not None else ox.Literal(str(term))
+        elif isinstance(term, self._bnode):
+            node = ox.BlankNode(_bnode_id(str(term)))
+        else:
+            raise TypeError(f"cannot store a {type(term).__name__} term: {term!r}")
+        if len(self._cache) >= self._MAX:
+            self._cache.clear()
+        self._cache[term] = node
+        return node
 
     def quads(self, graph: Iterable[tuple[Any, Any, Any]], graph_name: Any) -> list[pyoxigraph.Quad]:
-        Quad, term, uri, it = self.ox.Quad, self.term, self._uri, self.iri
-        out = []
-        for s, p, o in graph:
-            # predicates are always IRIs and repeat a lot: skip the generic path
-            pred = it(str(p)) if type(p) is uri else term(p)
-            out.append(Quad(term(s), pred, term(o), graph_name))
+        """Every triple of ``graph`` as a Quad in ``graph_name``.
+
+        Raises:
+            ValueError, TypeError: a term pyoxigraph refuses (an IRI with a
+                space, a literal as subject …).
+        """
+        import gc
+
+        Quad, get, new = self.ox.Quad, self._cache.get, self._new
+        out: list[Any] = []
+        append = out.append
+        # Millions of short-lived objects would trigger many full GC passes
+        # over the (large) rdflib graph; nothing here creates cycles.
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            for s, p, o in graph:
+                append(Quad(get(s) or new(s), get(p) or new(p), get(o) or new(o), graph_name))
+        finally:
+            if enabled:
+                gc.enable()
         return out
+
+
+_ESCAPE = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+_IRI_OK = re.compile(r'[^<>"{}|^`\\\x00-\x20]+\Z')
+_LANG_OK = re.compile(r"[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*\Z")
+
+
+class _ToNQuads:
+    """Writes rdflib triples as N-Quads text for Oxigraph's bulk loader.
+
+    Faster than building pyoxigraph objects (the loader parses in Rust), and
+    checked here term by term so that what reaches the loader parses: IRIs
+    without forbidden characters, valid language tags, no literal subjects.
+    """
+
+    _MAX = 1_000_000
+
+    def __init__(self) -> None:
+        from rdflib import BNode, Literal, URIRef
+
+        self._uri, self._lit, self._bnode = URIRef, Literal, BNode
+        self._cache: dict[Any, str] = {}
+
+    def _new(self, term: Any) -> str:
+        if isinstance(term, self._uri):
+            if not _IRI_OK.match(term):
+                raise ValueError(f"invalid IRI {str(term)!r}")
+            text = f"<{term}>"
+        elif isinstance(term, self._lit):
+            lex = str(term).translate(_ESCAPE)
+            lang = term.language
+            if lang:
+                if not _LANG_OK.match(lang):
+                    raise ValueError(f"invalid language tag {lang!r}")
+                text = f'"{lex}"@{lang}'
+            elif term.datatype is not None:
+                text = f'"{lex}"^^{self.term(term.datatype)}'
+            else:
+                text = f'"{lex}"'
+        elif isinstance(term, self._bnode):
+            text = f"_:{_bnode_id(str(term))}"
+        else:
+            raise TypeError(f"cannot store a {type(term).__name__} term: {term!r}")
+        if len(self._cache) >= self._MAX:
+            self._cache.clear()
+        self._cache[term] = text
+        return text
+
+    def term(self, term: Any) -> str:
+        return self._cache.get(term) or self._new(term)
+
+    def nquads(self, graph: Iterable[tuple[Any, Any, Any]], graph_iri: str) -> str:
+        """N-Quads of ``graph``'s triples in the named graph ``graph_iri``.
+
+        Raises:
+            ValueError, TypeError: a term that RDF (or Oxigraph) refuses.
+        """
+        import gc
+
+        get, new = self._cache.get, self._new
+        tail = f" {self.term(self._uri(graph_iri))} .\n"
+        lines: list[str] = []
+        append = lines.append
+        enabled = gc.isenabled()
+        gc.disable()  # see _ToOx.quads
+        try:
+            for s, p, o in graph:
+                subject, predicate = get(s) or new(s), get(p) or new(p)
+                if subject[0] == '"' or predicate[0] != "<":
+                    raise TypeError(f"not an RDF triple: {s!r} {p!r} {o!r}")
+                append(f"{subject} {predicate} {get(o) or new(o)}{tail}")
+        finally:
+            if enabled:
+                gc.enable()
+        return "".join(lines)
 
 
 def _bnode_id(value: str) -> str:
@@ -418,12 +517,17 @@ class EmbeddedStore(Store):
     def replace_article(self, article_iri: str, graph: rdflib.Graph) -> None:
         store = self._writable()
         gname = self._graph_name(article_iri)
-        # Converting every term first means an unstorable term fails before any write.
-        new = self._convert(graph, gname)
         with self._write_lock:
             try:
-                if not store.contains_named_graph(gname):
-                    self._insert_new(store, gname, new)
+                exists = store.contains_named_graph(gname)
+                if not exists and len(graph) >= BULK_THRESHOLD:
+                    self._bulk_load(store, self._nquads(graph, gname.value), [gname])
+                    return
+                # Converting every term first means an unstorable term fails before any write.
+                new = self._convert(graph, gname)
+                if not exists:
+                    if new:
+                        store.extend(new)  # one transaction
                 else:
                     self._replace_existing(store, gname, new)
             except OSError as err:
@@ -431,17 +535,25 @@ class EmbeddedStore(Store):
             except SyntaxError as err:  # pragma: no cover - our own N-Triples did not parse
                 raise StoreError(f"cannot write {article_iri}: {err}") from err
 
-    def _insert_new(self, store: pyoxigraph.Store, gname: Any, quads: list[Any]) -> None:
-        if not quads:
-            return
-        if len(quads) < BULK_THRESHOLD:
-            store.extend(quads)  # transactional
-            return
+    def _nquads(self, graph: Iterable[tuple[Any, Any, Any]], graph_iri: str,
+                writer: _ToNQuads | None = None) -> str:
         try:
-            store.bulk_extend(quads)
-        except BaseException:
-            # the graph did not exist before: removing it restores the old state
-            store.remove_graph(gname)
+            return (writer or _ToNQuads()).nquads(graph, graph_iri)
+        except (ValueError, TypeError) as err:
+            raise StoreError(f"cannot store the graph of {graph_iri}: {err}") from err
+
+    def _bulk_load(self, store: pyoxigraph.Store, text: str, new_graphs: list[Any]) -> None:
+        """Oxigraph's bulk loader: not transactional, so on failure the graphs it
+        was creating (which did not exist before) are removed again."""
+        import pyoxigraph as ox
+
+        try:
+            store.bulk_load(input=text.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+        except BaseException as err:
+            for name in new_graphs:
+                store.remove_graph(name)
+            if isinstance(err, SyntaxError | ValueError | OSError):
+                raise StoreError(f"bulk write to {self.location} failed: {err}") from err
             raise
 
     def _replace_existing(self, store: pyoxigraph.Store, gname: Any, quads: list[Any]) -> None:
@@ -478,32 +590,34 @@ class EmbeddedStore(Store):
         """Write many articles fast: new ones go through the bulk loader in batches.
 
         Articles already in the store are replaced one by one with
-        :meth:`replace_article` (transactional). New articles are converted and
-        handed to pyoxigraph's bulk loader in batches of about ``batch_triples``
-        triples; if a batch fails, the graphs of that batch are removed again
-        and the error is raised (earlier batches stay written).
+        :meth:`replace_article` (transactional). New articles are written as
+        N-Quads and handed to Oxigraph's bulk loader in batches of about
+        ``batch_triples`` triples. If a batch fails, its graphs are removed and
+        its articles are written again one transaction each, so the error is
+        raised for the article that causes it (the ones before it are stored).
         """
         store = self._writable()
-        conv = _ToOx()
-        batch: list[Any] = []
-        names: list[Any] = []
+        writer = _ToNQuads()
+        chunks: list[str] = []
+        pending: list[tuple[str, Any, Any]] = []
+        size = 0
         seen: set[str] = set()
         count = 0
 
         def flush() -> None:
-            if not batch:
+            nonlocal size
+            if not pending:
                 return
-            with self._write_lock:
-                try:
-                    store.bulk_extend(batch)
-                except BaseException as err:
-                    for name in names:
-                        store.remove_graph(name)
-                    if isinstance(err, OSError):
-                        raise StoreError(f"bulk write to {self.location} failed: {err}") from err
-                    raise
-            batch.clear()
-            names.clear()
+            text = "".join(chunks)
+            try:
+                with self._write_lock:
+                    self._bulk_load(store, text, [g for _, _, g in pending])
+            except StoreError:
+                for iri, graph, _ in pending:
+                    self.replace_article(iri, graph)
+            chunks.clear()
+            pending.clear()
+            size = 0
 
         for iri, graph in items:
             gname = self._graph_name(iri)
@@ -512,11 +626,13 @@ class EmbeddedStore(Store):
                 self.replace_article(iri, graph)
             else:
                 try:
-                    batch.extend(conv.quads(graph, gname))
+                    chunks.append(writer.nquads(graph, gname.value))
                 except (ValueError, TypeError) as err:
+                    flush()
                     raise StoreError(f"cannot store the graph of {iri}: {err}") from err
-                names.append(gname)
-                if len(batch) >= batch_triples:
+                pending.append((iri, graph, gname))
+                size += len(graph)
+                if size >= batch_triples:
                     flush()
             seen.add(iri)
             count += 1
@@ -538,10 +654,13 @@ class EmbeddedStore(Store):
     # -- reading ---------------------------------------------------------------
     def query(self, sparql: str, *, timeout: float | None = None,
               max_rows: int | None = None) -> QueryResult:
-        from .sparql import check_query, evaluate_oxigraph
+        from .sparql import DEFAULT_PREFIXES, check_query, evaluate_oxigraph
 
-        text = check_query(sparql)
-        return evaluate_oxigraph(self.oxigraph, text, timeout=timeout, max_rows=max_rows)
+        check_query(sparql, parse=False)  # refuses updates, SERVICE, LOAD
+        # Oxigraph parses the user's own text (default prefixes passed aside), so
+        # syntax errors point at the user's lines and columns.
+        return evaluate_oxigraph(self.oxigraph, sparql, timeout=timeout, max_rows=max_rows,
+                                 prefixes=DEFAULT_PREFIXES)
 
     def _rows(self, sparql: str) -> list[tuple[Any, ...]]:
         """Raw pyoxigraph rows of a trusted internal query (no guard, no conversion)."""

@@ -45,7 +45,7 @@ __all__ = [
     "layout", "json_for_script",
 ]
 
-LAYOUT_THRESHOLD = 1000
+LAYOUT_THRESHOLD = 500
 """Above this many nodes, positions come from Python and physics starts off."""
 
 MAX_EVIDENCE_IN_TOOLTIP = 5

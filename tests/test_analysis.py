@@ -154,11 +154,18 @@ def test_load_rdf_errors(tmp_path):
         A.load_rdf(path=bad)
 
 
-def test_load_rdf_from_a_file_and_from_the_store(tmp_path, sample_graph, filled_store, store_path):
+@pytest.fixture
+def stored(filled_store, store_path):
+    """A store folder holding the sample, closed by its writer (concurrent access is test_store's)."""
+    filled_store.close()
+    return store_path
+
+
+def test_load_rdf_from_a_file_and_from_the_store(tmp_path, sample_graph, stored):
     path = tmp_path / "kg.trig"
     sample_graph.serialize(path, format="trig")
     assert A.project(A.load_rdf(path=path)).number_of_nodes() == 6
-    G = A.project(A.load_rdf(store=store_path))
+    G = A.project(A.load_rdf(store=stored))
     assert G.number_of_nodes() == 6 and G.number_of_edges() == 7
 
 
@@ -264,7 +271,8 @@ def test_path_with_evidence_in_either_direction():
 
 
 def test_path_lists_several_shortest_chains_up_to_max():
-    G = hand_graph([("s", "meetsWith", f"m{i}") for i in range(4)] + [(f"m{i}", "meetsWith", "t") for i in range(4)])
+    G = hand_graph([("s", "meetsWith", f"m{i}") for i in range(4)]
+                   + [(f"m{i}", "meetsWith", "t") for i in range(4)])
     assert len(A.shortest_paths(G, "s", "t", max_paths=10)) == 4
     chains = A.shortest_paths(G, "s", "t", max_paths=2)
     assert len(chains) == 2 and all(len(c) == 2 for c in chains)
@@ -286,7 +294,8 @@ def test_resolve_names():
     G = hand_graph([("country/USA", "meetsWith", "country/GEO"), ("person/george-washington", "meetsWith",
                     "location/georgia-us"), ("org/un", "meetsWith", "org/un-women")],
                    labels={"country/USA": "United States", "country/GEO": "Georgia",
-                           "person/george-washington": "George Washington", "location/georgia-us": "Georgia (U.S. state)",
+                           "person/george-washington": "George Washington",
+                           "location/georgia-us": "Georgia (U.S. state)",
                            "org/un": "United Nations", "org/un-women": "UN Women"},
                    aliases={"country/USA": ["U.S.", "Washington"], "person/george-washington": ["Washington"],
                             "location/georgia-us": ["Georgia"], "org/un": ["UN"]})
@@ -354,8 +363,8 @@ def test_cli_path_and_neighbors(runner, trig):
     assert data["center"]["key"] == "country/JPN" and {e["distance"] for e in data["entities"]} == {0, 1}
 
 
-def test_cli_reads_the_store(runner, filled_store, store_path):
-    result = runner.invoke(main, ["analyze", "--json", "--store", str(store_path)])
+def test_cli_reads_the_store(runner, stored):
+    result = runner.invoke(main, ["analyze", "--json", "--store", str(stored)])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["summary"]["relations"] == 7
 
