@@ -101,7 +101,8 @@ def main() -> None:
     try:
         with serve_in_thread(store, timeout=600, max_rows=10**9, quiet=True) as server:
             url = f"{server.url}/sparql"
-            head = f"{'query':<42}{'rows':>7}{'API s':>9}{'HTTP json s':>13}{'ratio':>7}{'HTTP csv s':>12}{'ratio':>7}"
+            head = (f"{'query':<42}{'rows':>7}{'API s':>9}{'HTTP json s':>13}{'ratio':>7}"
+                    f"{'HTTP csv s':>12}{'ratio':>7}")
             if remote is not None:
                 head += f"{'oxigraph s':>12}{'ratio':>7}"
             print(f"\nBest of {args.repeat}; ratio = time / API time")

@@ -27,18 +27,23 @@ try:
 except PackageNotFoundError:  # pragma: no cover - source tree without install
     __version__ = "0+unknown"
 
-# public name -> module that defines it; imported on first access (PEP 562)
+# public name -> (module, attribute); imported on first access (PEP 562). Names differ from
+# submodule names (kg.extract, kg.validate) because importing a submodule binds it on the package.
 _LAZY = {
-    "read_document": "kg.reader",
-    "read_text": "kg.reader",
-    "extract": "kg.extract",
-    "to_graph": "kg.rdf",
-    "build_graph": "kg.pipeline",
-    "build_file": "kg.pipeline",
-    "Store": "kg.store",
-    "open_store": "kg.store",
-    "validate": "kg.validate",
-    "export_graph": "kg.export",
+    "read_document": ("kg.reader", "read_document"),
+    "read_text": ("kg.reader", "read_text"),
+    "extract_document": ("kg.pipeline", "extract_document"),
+    "to_graph": ("kg.rdf", "to_graph"),
+    "build_graph": ("kg.pipeline", "build_graph"),
+    "build_files": ("kg.pipeline", "build_files"),
+    "ingest": ("kg.pipeline", "ingest"),
+    "open_store": ("kg.store", "open_store"),
+    "Store": ("kg.store", "Store"),
+    "validate_graph": ("kg.validate", "validate"),
+    "export_graph": ("kg.export", "export_graph"),
+    "project": ("kg.analysis", "project"),
+    "analyze": ("kg.analysis", "analyze"),
+    "write_html": ("kg.view", "write_html"),
 }
 
 __all__ = [
@@ -47,9 +52,9 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
+    target = _LAZY.get(name)
+    if target is None:
         raise AttributeError(f"module 'kg' has no attribute {name!r}")
-    value = getattr(import_module(module), name)
+    value = getattr(import_module(target[0]), target[1])
     globals()[name] = value
     return value

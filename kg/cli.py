@@ -138,9 +138,8 @@ def ingest_command(paths: tuple[str, ...], store: str, force: bool) -> None:
       kg ingest --store newsroom.kg articles/
     """
     from .pipeline import ingest, read_inputs
-    from .store import open_store
-
     from .reader import iter_article_paths
+    from .store import open_store
 
     names = [p for p in paths]
     # expanded before the store is opened: a missing path fails without creating or touching the store

@@ -173,7 +173,7 @@ def ingest(paths: list[str], store: Store, *, progress: Callable[[str], None] | 
 
     report = IngestReport()
     nlp = load_nlp()
-    now = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0)
+    now = _dt.datetime.now(_dt.UTC).replace(microsecond=0)
     for name, doc in read_inputs(paths):
         if isinstance(doc, EmptyInputError):
             report.skipped.append((name, str(doc)))

@@ -166,8 +166,8 @@ class Endpoints:
             try:
                 changes["timeout"] = float(timeout)
             except ValueError as err:
-                raise StoreError(f"KG_REMOTE_TIMEOUT / timeout must be a number of seconds, not {timeout!r}") \
-                    from err
+                raise StoreError("KG_REMOTE_TIMEOUT / timeout must be a number of seconds, "
+                                 f"not {timeout!r}") from err
         return replace(endpoints, **changes) if changes else endpoints
 
 
@@ -208,10 +208,6 @@ def _check_iri(iri: str) -> str:
     if not iri or _BAD_IRI.search(iri) or ":" not in iri:
         raise StoreError(f"not an absolute IRI usable as a graph name: {iri!r}")
     return iri
-
-
-def _sparql_string(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r") + '"'
 
 
 class _Http:
@@ -550,7 +546,8 @@ def push(source: Store, target: Store, *,
 def _oxigraph_ntriples(source: Any, article_iri: str) -> tuple[str, int]:
     import pyoxigraph as ox
 
-    triples = [q.triple for q in source.oxigraph.quads_for_pattern(None, None, None, ox.NamedNode(article_iri))]
+    quads = source.oxigraph.quads_for_pattern(None, None, None, ox.NamedNode(article_iri))
+    triples = [q.triple for q in quads]
     return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8"), len(triples)
 
 

@@ -100,7 +100,8 @@ _GRAPH_ALIASES = {
     "ntriples": "ntriples", "nt": "ntriples", "n-triples": "ntriples", "application/n-triples": "ntriples",
     "text/plain": "ntriples",
     # SPARQLWrapper sends format=xml (its default) or json for CONSTRUCT too
-    "xml": "rdfxml", "rdf": "rdfxml", "rdf+xml": "rdfxml", "rdfxml": "rdfxml", "application/rdf+xml": "rdfxml",
+    "xml": "rdfxml", "rdf": "rdfxml", "rdf+xml": "rdfxml", "rdfxml": "rdfxml",
+    "application/rdf+xml": "rdfxml",
     "json": "jsonld", "json-ld": "jsonld", "jsonld": "jsonld", "application/ld+json": "jsonld",
     "application/json": "jsonld",
 }
@@ -306,6 +307,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _dispatch(self) -> None:
         self._started = time.perf_counter()
         self._note = ""
+        self._body_read = False
         parts = urllib.parse.urlsplit(self.path)
         path = parts.path.rstrip("/") or "/"
         try:
@@ -322,6 +324,8 @@ class _Handler(BaseHTTPRequestHandler):
                 raise _Reply(HTTPStatus.NOT_FOUND,
                              f"nothing at {path} — try /sparql (SPARQL endpoint), / (view) or /ontology")
         except _Reply as reply:
+            if not self._body_read and self.headers.get("Content-Length", "0") not in ("", "0"):
+                self.close_connection = True  # an unread body would be taken for the next request
             self._send_error_text(reply.status, reply.message, reply.headers)
         except (BrokenPipeError, ConnectionResetError):  # the client went away
             self.close_connection = True
@@ -351,7 +355,11 @@ class _Handler(BaseHTTPRequestHandler):
     def _refuse_write(self) -> None:
         self._started = time.perf_counter()
         self._note = ""
-        self._read_body()  # drain it, so the connection stays usable
+        self._body_read = False
+        try:
+            self._read_body()  # drain it, so the connection stays usable
+        except _Reply:
+            self.close_connection = True
         self._send_error_text(HTTPStatus.FORBIDDEN,
                               f"{self.command} refused: this geokg endpoint is read-only")
 
@@ -370,6 +378,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             raise _Reply(HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
                          f"request body of {length} bytes is larger than {MAX_BODY} bytes")
+        self._body_read = True
         return self.rfile.read(length) if length > 0 else b""
 
     # -- /sparql ---------------------------------------------------------------
@@ -512,8 +521,8 @@ class _Handler(BaseHTTPRequestHandler):
             from .resources import load_ontology
 
             body = load_ontology().serialize(format=_ONTOLOGY_MEDIA[media], encoding="utf-8")
-        self._send(HTTPStatus.OK, body, f"{media}; charset=utf-8" if media != "application/rdf+xml" else media,
-                   {"Vary": "Accept"})
+        full = media if media == "application/rdf+xml" else f"{media}; charset=utf-8"
+        self._send(HTTPStatus.OK, body, full, {"Vary": "Accept"})
 
 
 def _is_remote(store: Any) -> bool:
@@ -566,7 +575,8 @@ def _form_page(server: SparqlServer) -> str:
     example = "SELECT ?country ?label WHERE {\n  ?country a gkg:Country ; rdfs:label ?label\n} LIMIT 20"
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>geokg SPARQL endpoint</title>
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; form-action 'self'">
+<meta http-equiv="Content-Security-Policy"
+ content="default-src 'none'; style-src 'unsafe-inline'; form-action 'self'">
 <style>body{{font-family:sans-serif;max-width:50em;margin:2em auto}}textarea{{width:100%}}</style></head>
 <body><h1>geokg SPARQL endpoint</h1>
 <p>Read-only SPARQL 1.1 Protocol endpoint over {escape(str(getattr(server.store, "location", "")))}.

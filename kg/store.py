@@ -104,8 +104,8 @@ DUMP_PREFIXES = {
 # (no ``id:`` prefix in dumps: entity IRIs hold slashes, which Turtle would
 # have to escape as ``id:country\/JPN``)
 
-# A new article graph with at least this many triples is written with
-# pyoxigraph's bulk loader (about 2.5x faster than a transaction, but not
+# A new article graph with at least this many triples is written as N-Quads
+# through Oxigraph's bulk loader (about 2.5x faster than a transaction, but not
 # transactional: on failure the partly written graph is removed again).
 BULK_THRESHOLD = 50_000
 

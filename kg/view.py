@@ -51,6 +51,7 @@ LAYOUT_THRESHOLD = 500
 MAX_EVIDENCE_IN_TOOLTIP = 5
 MAX_SENTENCE_CHARS = 400
 MAX_SUGGESTIONS = 10000
+MAX_LABEL_CHARS = 48
 
 # class -> (vis shape, colour, legend glyph); shapes with the label below them scale with value
 CLASS_STYLE: dict[str, tuple[str, str, str]] = {
@@ -185,6 +186,11 @@ def layout(G: nx.MultiDiGraph, *, seed: int = 0, spacing: float = 28.0) -> dict[
 # --------------------------------------------------------------------------- page
 
 
+def _short(label: str) -> str:
+    """The label drawn on the canvas; the full name stays in the tooltip and the search."""
+    return label if len(label) <= MAX_LABEL_CHARS else label[:MAX_LABEL_CHARS - 1].rstrip() + "…"
+
+
 def _node_tooltip(d: dict[str, Any]) -> str:
     lines = [str(d.get("label", "")), f"{d.get('cls') or 'Other'} · {d.get('key', '')}"]
     if d.get("aliases"):
@@ -247,7 +253,8 @@ def build_html(G: nx.MultiDiGraph, *, heading: str = "geokg", physics: bool | No
     for v, d in G.nodes(data=True):
         cls = d.get("cls") if d.get("cls") in CLASS_STYLE else "Other"
         class_count[cls] = class_count.get(cls, 0) + 1
-        node = {"id": index[v], "label": str(d.get("label", v)), "group": cls,
+        name = str(d.get("label", v))
+        node = {"id": index[v], "label": _short(name), "name": name, "group": cls,
                 "title": _node_tooltip(d), "value": len(neighbours[v]) + 1,
                 "aliases": [str(a) for a in d.get("aliases", ())]}
         if v in positions:

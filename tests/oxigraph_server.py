@@ -151,7 +151,9 @@ def oxigraph_server() -> Iterator[str]:
     """Root URL of a real Oxigraph server on 127.0.0.1, for the whole session."""
     binary = find_oxigraph()
     if binary is None:
-        _missing("the oxigraph server binary is not installed: `pip install oxigraph==0.5.13`")
+        explicit = os.environ.get("KG_OXIGRAPH_BIN")
+        _missing(f"KG_OXIGRAPH_BIN={explicit} is not a file" if explicit else
+                 "the oxigraph server binary is not installed: `pip install oxigraph==0.5.13`")
     tmp = Path(tempfile.mkdtemp(prefix="geokg-oxigraph-"))
     try:
         server = start_oxigraph(tmp / "data", binary=binary)

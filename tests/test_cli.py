@@ -70,6 +70,8 @@ READ_COMMANDS = {
     "neighbors": ["neighbors", "Japan"],
     "path": ["path", "Japan", "China"],
     "view": ["view", "-o", "{tmp}/out.html"],
+    "serve": ["serve", "--port", "0"],  # fails before listening
+    "push": ["push", "--to", "http://127.0.0.1:9"],  # fails before any request
 }
 
 
@@ -92,7 +94,8 @@ def assert_error(result: Result, *needles: str, code: int = 1) -> str:
 
     Returns the ``Error:`` line.
     """
-    assert result.exit_code == code, f"exit {result.exit_code}\nstdout: {result.stdout}\nstderr: {result.stderr}"
+    assert result.exit_code == code, (
+        f"exit {result.exit_code}\nstdout: {result.stdout}\nstderr: {result.stderr}")
     # an uncaught exception would be kept here by CliRunner instead of a SystemExit
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
     assert "Traceback" not in result.output

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import rdflib
+from conftest import ARTICLE_A, ARTICLE_B, GKG, ID
 from rdflib import Literal, URIRef
 from rdflib.compare import isomorphic
 
@@ -17,8 +18,6 @@ from kg.cli import main
 from kg.errors import ExportError, StoreError
 from kg.export import EXTENSIONS, atomic_write, export_graph, format_for_path
 from kg.store import EmbeddedStore, open_store
-
-from conftest import ARTICLE_A, ARTICLE_B, GKG, ID
 
 RDFLIB_FORMAT = {"turtle": "turtle", "ntriples": "nt", "nquads": "nquads", "trig": "trig",
                  "jsonld": "json-ld"}

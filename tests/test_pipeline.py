@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import rdflib
-from rdflib import Literal, URIRef
+from rdflib import URIRef
 from rdflib import namespace as ns
 from rdflib.compare import isomorphic
 
@@ -168,7 +168,7 @@ def test_expected_relations_of_a_small_article(graphs) -> None:
 def test_ingested_at_is_recorded_only_when_given() -> None:
     import datetime as dt
 
-    when = dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.timezone.utc)
+    when = dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
     g = kg.build_graph(TEXTS["vienna"], ingested_at=when)
     assert len(list(g.objects(None, ns.PROV.generatedAtTime))) == 1
     assert not list(kg.build_graph(TEXTS["vienna"]).objects(None, ns.PROV.generatedAtTime))
@@ -248,3 +248,22 @@ def test_ingest_api_is_idempotent_and_reports(tmp_path: Path, tmp_store) -> None
     assert second.done == [] and len(second.unchanged) == 3
     assert tmp_store.stats().triples == triples
     assert len(tmp_store.articles()) == 3
+
+
+# ----------------------------------------------------------------------------- public names
+
+
+@pytest.mark.parametrize("name", kg.__all__)
+def test_every_public_name_resolves(name: str) -> None:
+    # `from kg import *` needs every name in __all__ to exist
+    assert getattr(kg, name) is not None
+
+
+def test_public_functions_stay_functions_after_the_pipeline_ran() -> None:
+    # Importing a submodule binds it on the package (kg.extract, kg.validate), which must
+    # not replace the function of the same name that `kg` exports.
+    import kg.extract  # noqa: F401
+    import kg.validate  # noqa: F401
+
+    kg.build_graph(TEXTS["vienna"])
+    assert callable(kg.extract_document) and callable(kg.validate_graph)

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 import rdflib
+from conftest import ARTICLE_A, ARTICLE_B, GKG, ID, SHA_A, SHA_B
 from rdflib.compare import isomorphic
 
-from conftest import ARTICLE_A, ARTICLE_B, GKG, ID, SHA_A, SHA_B
 from kg.cli import main
 from kg.errors import QueryError, StoreError
 from kg.remote import Endpoints, RemoteStore, article_graph, is_remote, push
@@ -133,7 +133,7 @@ def test_no_server_is_a_clear_error():
     from oxigraph_server import free_port
 
     store = RemoteStore.from_url(f"http://127.0.0.1:{free_port()}")
-    with pytest.raises(StoreError, match="no SPARQL server answers at http://127.0.0.1:.* start it or check --store"):
+    with pytest.raises(StoreError, match="no SPARQL server answers at http://127.0.0.1:.* start it or check"):
         store.articles()
     with pytest.raises(StoreError, match="no SPARQL server answers"):
         store.replace_article(str(ARTICLE_A), rdflib.Graph())
@@ -298,7 +298,8 @@ def test_update_fallback_without_graph_store(oxigraph_url, sample_graph, memory_
     generic = RemoteStore.from_url(oxigraph_url, kind="generic", env={
         "KG_REMOTE_QUERY": f"{oxigraph_url}/query", "KG_REMOTE_UPDATE": f"{oxigraph_url}/update"})
     generic.replace_article(str(ARTICLE_A), graph_of(sample_graph, ARTICLE_A))
-    assert server_triples(RemoteStore.from_url(oxigraph_url)) == sum(a.triples for a in memory_twin.articles())
+    expected = sum(a.triples for a in memory_twin.articles())
+    assert server_triples(RemoteStore.from_url(oxigraph_url)) == expected
 
 
 @pytest.mark.server

@@ -22,9 +22,9 @@ from pathlib import Path
 
 import pytest
 import rdflib
+from conftest import ARTICLE_A, GKG, ID
 from SPARQLWrapper import CSV, JSON, TSV, TURTLE, XML, SPARQLWrapper
 
-from conftest import ARTICLE_A, GKG, ID
 from kg.cli import main
 from kg.server import TRUNCATED_HEADER, SparqlServer, serve_in_thread
 
@@ -140,7 +140,8 @@ def test_content_negotiation(server, accept, media):
 
 
 def test_format_parameter_wins_over_accept(server):
-    status, headers, body = get(server, SELECT_COUNTRIES, format="csv", accept="application/sparql-results+xml")
+    status, headers, body = get(server, SELECT_COUNTRIES, format="csv",
+                                accept="application/sparql-results+xml")
     assert status == 200 and headers["Content-Type"].startswith("text/csv") and body.startswith(b"c,label")
     status, _, body = get(server, SELECT_COUNTRIES, format="yaml")
     assert status == 400 and b"yaml" in body

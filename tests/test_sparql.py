@@ -10,14 +10,13 @@ import time
 import pyoxigraph as ox
 import pytest
 import rdflib
+from conftest import ARTICLE_A, GKG, ID
 from rdflib import Literal
 from rdflib.compare import isomorphic
 
 from kg.cli import main
 from kg.errors import QueryError
 from kg.sparql import DEFAULT_PREFIXES, QueryResult, check_query, compact_iri, format_result
-
-from conftest import ARTICLE_A, GKG, ID
 
 # -- the guard -----------------------------------------------------------------
 

@@ -6,17 +6,15 @@ import json
 import subprocess
 import sys
 import textwrap
-from pathlib import Path
 
 import pytest
 import rdflib
+from conftest import ARTICLE_A, ARTICLE_B, GKG, ID, SHA_A, SHA_B
 from rdflib import Literal, URIRef
 from rdflib.compare import isomorphic
 
 from kg.errors import StoreError
-from kg.store import MARKER_FILE, ArticleInfo, EmbeddedStore, Store, open_store
-
-from conftest import ARTICLE_A, ARTICLE_B, GKG, ID, SHA_A, SHA_B
+from kg.store import MARKER_FILE, ArticleInfo, Store, open_store
 
 
 def graph_of(ds: rdflib.Dataset, iri: URIRef) -> rdflib.Graph:
@@ -132,6 +130,60 @@ def test_add_articles_bulk(tmp_store, sample_graph):
     ds = tmp_store.to_dataset()
     for iri in (ARTICLE_A, ARTICLE_B):
         assert isomorphic(graph_of(ds, iri), graph_of(sample_graph, iri))
+
+
+TRICKY = ['quote " backslash \\ newline \n return \r tab \t', "\\u0041 not an escape", "emoji 😀",
+          "ctl \x01\x7f", "x\u2028y", ""]
+
+
+def tricky_graph(iri: URIRef) -> rdflib.Graph:
+    g = rdflib.Graph()
+    for i, text in enumerate(TRICKY):
+        g.add((iri, GKG[f"t{i}"], Literal(text)))
+    g.add((iri, GKG.lang, Literal("Tōkyō", lang="ja-latn")))  # (Oxigraph lower-cases tags)
+    g.add((iri, GKG.dt, Literal("x", datatype=URIRef("http://example.org/dt#x"))))
+    g.add((iri, GKG.when, Literal("2025-12-06", datatype=rdflib.XSD.date)))
+    b = rdflib.BNode()
+    g.add((iri, GKG.note, b))
+    g.add((b, rdflib.RDFS.label, Literal("blank")))
+    return g
+
+
+@pytest.mark.parametrize("path", ["transaction", "bulk", "add_articles"])
+def test_every_write_path_stores_literals_exactly(tmp_store, monkeypatch, path):
+    import kg.store
+
+    g = tricky_graph(URIRef(ARTICLE_A))
+    if path == "bulk":
+        monkeypatch.setattr(kg.store, "BULK_THRESHOLD", 1)
+    if path == "add_articles":
+        tmp_store.add_articles([(str(ARTICLE_A), g)])
+    else:
+        tmp_store.replace_article(str(ARTICLE_A), g)
+    assert isomorphic(stored_graph(tmp_store, ARTICLE_A), g)
+
+
+def test_add_articles_stops_at_a_bad_article(tmp_store, sample_graph):
+    bad = rdflib.Graph()
+    bad.add((URIRef("http://example.org/bad iri"), GKG.p, Literal("x")))
+    items = [(str(ARTICLE_A), graph_of(sample_graph, ARTICLE_A)), (str(ID["article/bad"]), bad),
+             (str(ARTICLE_B), graph_of(sample_graph, ARTICLE_B))]
+    with pytest.raises(StoreError, match="invalid IRI"):
+        tmp_store.add_articles(items)
+    assert [a.iri for a in tmp_store.articles()] == [str(ARTICLE_A)]
+
+
+def test_bulk_replace_with_a_bad_term_writes_nothing(tmp_store, monkeypatch):
+    import kg.store
+
+    monkeypatch.setattr(kg.store, "BULK_THRESHOLD", 10)
+    g = rdflib.Graph()
+    for i in range(50):
+        g.add((ID[f"person/p{i}"], rdflib.RDFS.label, Literal(f"P {i}")))
+    g.add((Literal("literal subject"), GKG.p, Literal("x")))
+    with pytest.raises(StoreError, match="cannot store"):
+        tmp_store.replace_article(str(ARTICLE_A), g)
+    assert len(tmp_store.oxigraph) == 0 and tmp_store.articles() == []
 
 
 def test_remove_article(filled_store):

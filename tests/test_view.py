@@ -105,7 +105,7 @@ def test_hostile_text_is_escaped_everywhere():
     data_block = rest.split(">", 1)[1].split("</script>", 1)[0]
     assert "<" not in data_block and ">" not in data_block and "\u2028" not in data_block
     data = page_data(html)
-    labels = {n["label"] for n in data["nodes"]}
+    labels = {n["name"] for n in data["nodes"]}
     assert f"Name0 {XSS[0]}" in labels  # round-trips exactly: escaped for HTML, not altered
     tips = "\n".join(e["title"] for e in data["edges"])
     assert XSS[1] in tips and "</script><!--" in tips
@@ -233,7 +233,7 @@ def test_browser_draws_the_seed_view(chromium, tmp_path, sample_graph):
         assert page.evaluate("kgNetwork.body.nodeIndices.length") == 6
         assert page.evaluate("kgSearch('takaichi').length") == 1
         assert page.evaluate("document.getElementById('search-count').textContent") == "1 match"
-        assert page.evaluate("kgNodes.get(kgNetwork.getSelectedNodes()[0]).label") == "Sanae Takaichi"
+        assert page.evaluate("kgNodes.get(kgNetwork.getSelectedNodes()[0]).name") == "Sanae Takaichi"
         assert page.evaluate("kgSearch('united').length") == 1  # substring when nothing is exact
         # filters and the physics switch
         page.evaluate("(() => { const b = document.querySelector('input.kg-class[value=Person]');"
@@ -250,6 +250,32 @@ def test_browser_draws_the_seed_view(chromium, tmp_path, sample_graph):
         page.evaluate("(() => { const s = document.createElement('script');"
                       " s.textContent = 'window.__csp = 1'; document.body.appendChild(s); })()")
         assert page.evaluate("typeof window.__csp") == "undefined"
+    finally:
+        page.close()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_browser_draws_the_seed_example(chromium, runner, tmp_path):
+    """The real seed article through `kg build` and `kg view` (loads spaCy)."""
+    seed = Path(__file__).resolve().parents[1] / "examples" / "us-japan-summit.txt"
+    ttl, out = tmp_path / "seed.ttl", tmp_path / "seed.html"
+    built = runner.invoke(main, ["build", str(seed), "-o", str(ttl)])
+    assert built.exit_code == 0, built.output
+    viewed = runner.invoke(main, ["view", "-o", str(out), "--input", str(ttl)])
+    assert viewed.exit_code == 0, viewed.output
+    expected = A.project(A.load_rdf(path=ttl)).number_of_nodes()
+    assert expected > 10
+    page = open_view(chromium, out)
+    try:
+        assert page.evaluate("document.body.dataset.nodes") == str(expected)
+        assert page.evaluate("kgNetwork.body.nodeIndices.length") == expected
+        assert page.evaluate("kgSearch('Takaichi').length") == 1
+        assert page.evaluate("kgNodes.get(kgNetwork.getSelectedNodes()[0]).label") == "Sanae Takaichi"
+        assert page.evaluate("document.body.dataset.matches") == "1"
+        assert page.screenshot(tmp_path / "seed-example.png").stat().st_size > 5000
+        assert page.errors() == []
+        assert_offline(page)
     finally:
         page.close()
 

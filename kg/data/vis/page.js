@@ -48,7 +48,7 @@
   var offered = Object.create(null);
   var offeredCount = 0;
   nodes.forEach(function (n) {
-    var all = [n.label].concat(n.aliases || []);
+    var all = [n.name || n.label].concat(n.aliases || []);
     names[n.id] = all.map(norm);
     for (var i = 0; i < all.length && offeredCount < data.maxSuggestions; i++) {
       var name = all[i];
