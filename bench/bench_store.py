@@ -59,7 +59,8 @@ def generate(n_triples: int, per_article: int = 1000, seed: int = 7) -> Iterator
 
     rnd = random.Random(seed)
     u = URIRef
-    a_type, label, alt, mentioned = u(RDF + "type"), u(RDFS + "label"), u(SKOS + "altLabel"), u(G + "mentionedIn")
+    a_type, label = u(RDF + "type"), u(RDFS + "label")
+    alt, mentioned = u(SKOS + "altLabel"), u(G + "mentionedIn")
     total, a = 0, 0
     while total < n_triples:
         key = f"article-{a:06d}-{a * 2654435761 % 2**32:08x}"
@@ -70,7 +71,8 @@ def generate(n_triples: int, per_article: int = 1000, seed: int = 7) -> Iterator
         add((art, u(DC + "title"), Literal(f"Summit number {a} reshapes the region")))
         add((art, u(DC + "source"), Literal(f"/news/{a % 37}/{key}.txt")))
         add((art, u(G + "sha256"), Literal(f"{a:064x}")))
-        add((art, u(DC + "date"), Literal(f"2025-{1 + a % 12:02d}-{1 + a % 28:02d}", datatype=u(XSD + "date"))))
+        date = f"2025-{1 + a % 12:02d}-{1 + a % 28:02d}"
+        add((art, u(DC + "date"), Literal(date, datatype=u(XSD + "date"))))
         add((art, u(DC + "format"), Literal("text/plain")))
         entities: list[URIRef] = []
         while len(g) < per_article - 20:
@@ -109,8 +111,9 @@ def generate(n_triples: int, per_article: int = 1000, seed: int = 7) -> Iterator
                 for pp, oo in (
                     (a_type, u(RDF + "Statement")), (u(RDF + "subject"), s), (u(RDF + "predicate"), p),
                     (u(RDF + "object"), o),
-                    (u(G + "sentence"), Literal(f"In article {a}, {s.rsplit('/', 1)[-1]} {pname} "
-                                                f"{o.rsplit('/', 1)[-1]} at the summit (sentence {len(g)}).")),
+                    (u(G + "sentence"), Literal(
+                        f"In article {a}, {s.rsplit('/', 1)[-1]} {pname} "
+                        f"{o.rsplit('/', 1)[-1]} at the summit (sentence {len(g)}).")),
                     (u(G + "charStart"), Literal(start)), (u(G + "charEnd"), Literal(start + 120)),
                     (u(G + "rule"), Literal(f"verb:{pname}")),
                     (u(G + "confidence"), Literal(f"0.{rnd.randrange(50, 99)}", datatype=u(XSD + "decimal"))),
@@ -132,14 +135,14 @@ QUERIES = {
         SELECT DISTINCT ?n1 ?n2 WHERE {
           VALUES ?p1 { gkg:supports gkg:opposes gkg:meetsWith gkg:leaderOf gkg:memberOf }
           VALUES ?p2 { gkg:supports gkg:opposes gkg:meetsWith gkg:leaderOf gkg:memberOf }
-          { <https://w3id.org/geokg/id/country/C007> ?p1 ?n1 } UNION { ?n1 ?p1 <https://w3id.org/geokg/id/country/C007> }
+          { id:country\\/C007 ?p1 ?n1 } UNION { ?n1 ?p1 id:country\\/C007 }
           { ?n1 ?p2 ?n2 } UNION { ?n2 ?p2 ?n1 }
         }""",
     "everything about an actor, with evidence": """
         SELECT ?role ?p ?other ?sentence ?confidence ?article WHERE {
-          { ?st rdf:subject <https://w3id.org/geokg/id/person/p-42> ; rdf:object ?other . BIND("subject" AS ?role) }
+          { ?st rdf:subject id:person\\/p-42 ; rdf:object ?other . BIND("subject" AS ?role) }
           UNION
-          { ?st rdf:object <https://w3id.org/geokg/id/person/p-42> ; rdf:subject ?other . BIND("object" AS ?role) }
+          { ?st rdf:object id:person\\/p-42 ; rdf:subject ?other . BIND("object" AS ?role) }
           ?st rdf:predicate ?p ; gkg:sentence ?sentence ; gkg:confidence ?confidence ;
               prov:wasDerivedFrom ?article .
         } ORDER BY DESC(?confidence)""",

@@ -262,7 +262,7 @@ class Store(ABC):
         return ds
 
     # -- lifecycle -------------------------------------------------------------
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - optional for back ends holding nothing
         """Release the store; further calls fail."""
 
     def __enter__(self) -> Store:
@@ -318,7 +318,8 @@ class _ToOx:
                 node = ox.Literal(str(term), language=lang)
             else:
                 dt = term.datatype
-                node = ox.Literal(str(term), datatype=self.term(dt)) if dt is not None else ox.Literal(str(term))
+                lex = str(term)
+                node = ox.Literal(lex, datatype=self.term(dt)) if dt is not None else ox.Literal(lex)
         elif isinstance(term, self._bnode):
             node = ox.BlankNode(_bnode_id(str(term)))
         else:
