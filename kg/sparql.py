@@ -268,7 +268,7 @@ def _shorten_expected(detail: str) -> str:
 
 
 def query_form(sparql: str) -> str:
-    """``select``, ``ask`` or ``graph`` (CONSTRUCT/DESCRIBE) from the query's keyword.
+    r"""``select``, ``ask`` or ``graph`` (CONSTRUCT/DESCRIBE) from the query's keyword.
 
     Examples:
         >>> query_form("PREFIX ex: <http://e/ask>  # SELECT\nASK { ?s ?p ?o }")
