@@ -137,7 +137,7 @@ def ingest_command(paths: tuple[str, ...], store: str, force: bool) -> None:
       kg ingest examples/us-japan-summit.txt
       kg ingest --store newsroom.kg articles/
     """
-    from .pipeline import ingest, read_inputs
+    from .pipeline import ingest
     from .reader import iter_article_paths
     from .store import open_store
 
@@ -152,7 +152,6 @@ def ingest_command(paths: tuple[str, ...], store: str, force: bool) -> None:
                                 progress=lambda name: bar.update(1, os.path.basename(name)))
         else:
             report = ingest(names, st, force=force, warn=warn)
-    del read_inputs
     for name, why in report.failed:
         click.echo(f"Error: {name}: {why}", err=True)
     info(f"{len(report.done)} article(s) ingested into {store}, {report.entities} entities, "

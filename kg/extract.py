@@ -23,7 +23,6 @@ Examples:
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -183,7 +182,7 @@ class Extractor:
     def run(self) -> Extraction:
         paras = self.paragraphs()
         docs = self.nlp.pipe([p[1] for p in paras])
-        for (offset, _text, heading), pdoc in zip(paras, docs):
+        for (offset, _text, heading), pdoc in zip(paras, docs, strict=True):
             for sent in pdoc.sents:
                 if not sent.text.strip():
                     continue
@@ -485,9 +484,6 @@ class Extractor:
                     if pobj is not None:
                         right_end = pobj.i + 1
                 break
-        if any(i in taken for i in range(start, right_end)) and any(
-                head.doc[i].ent_type_ in ("PERSON",) for i in range(start, head.i)):
-            pass
         if start < head.i and any(t.ent_type_ in ("DATE", "TIME") and t.dep_ == "poss" for t in toks):
             start = max(t.i for t in toks if t.ent_type_ in ("DATE", "TIME") or t.text in ("’s", "'s")) + 1
             toks = [t for t in toks if t.i >= start]
@@ -545,7 +541,7 @@ class Extractor:
         doc = span.doc
         by_end = {m.end: m for m in found}
         for tok in span:
-            if tok.text != "(" or tok.i + 2 >= doc.length if hasattr(doc, "length") else tok.i + 2 >= len(doc):
+            if tok.text != "(" or tok.i + 2 >= len(doc):
                 continue
             acr = doc[tok.i + 1]
             if doc[tok.i + 2].text != ")" or not re.fullmatch(r"[A-Z][A-Za-z0-9+&.-]{1,9}", acr.text):
@@ -571,7 +567,6 @@ class Extractor:
         return ent
 
     def resolve(self) -> None:
-        lex = self.lex
         # persons first: full names anchor the short forms used later (or earlier)
         full_names: dict[str, str] = {}
         for s in self.sentences:
@@ -650,9 +645,7 @@ class Extractor:
             self._org_names.add(_strip_possessive(m.text))
         if m.kind == "org_ner":
             text = _strip_possessive(m.text)
-            if False:
-                pass
-            elif text in self.acronyms:
+            if text in self.acronyms:
                 m.kind, m.key = "known", self.acronyms[text]
                 self.entities[m.key].add_alias(text)
                 return
@@ -675,7 +668,7 @@ class Extractor:
             self._country(m, iso, m.text)
         elif m.kind == "capital":
             iso = lex.capital_by_surface[m.text]
-            if self._capital_is_actor(tok, s) and not self._is_dateline(s, m):
+            if self._capital_is_actor(tok, s):
                 self._country(m, iso, m.text)
             else:
                 name = m.text
@@ -760,9 +753,6 @@ class Extractor:
         surface = _strip_possessive(surface)
         if surface != country.name:
             ent.add_alias(surface)
-
-    def _is_dateline(self, s: _Sentence, m: Mention) -> bool:
-        return False
 
     def _renamed_as_org(self, s: _Sentence, m: Mention) -> bool:
         """'Viv Ansanm, the alliance led by …': an apposition says what kind of thing a name is."""
@@ -1022,10 +1012,3 @@ def extract(document: Document, nlp: Any = None, lexicon: Lexicon | None = None)
 
         nlp = load_nlp()
     return Extractor(document, lexicon or load_lexicon(), nlp).run()
-
-
-def group_by_sentence(relations: tuple[Relation, ...]) -> dict[int, list[Relation]]:
-    out: dict[int, list[Relation]] = defaultdict(list)
-    for r in relations:
-        out[r.evidence.start].append(r)
-    return out

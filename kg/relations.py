@@ -44,7 +44,6 @@ class RelationFinder:
     # ------------------------------------------------------------------ entry points
     def sentence(self, s: _Sentence) -> None:
         self.s = s
-        doc = s.span.doc
         if self._unattributed(s):
             self._remember(s)
             return
@@ -70,7 +69,6 @@ class RelationFinder:
         self._led_by_rule()
         self._event_agreement_topics()
         self._remember(s)
-        del doc
 
     def finish(self) -> None:
         self._dateline_rules()
@@ -243,14 +241,12 @@ class RelationFinder:
 
     def owner_of(self, tok: Token) -> list[tuple[str, float]]:
         """Actors that own or qualify a non-entity noun: "Japan's decision", "U.S. interest"."""
-        s = self.s
         out = []
         for c in tok.children:
             if c.dep_ in ("poss", "compound", "nmod"):
                 for k, f in self.ents_of(c):
                     if self.ex.entities[k].cls in ("Person", "Country", "Organization"):
                         out.append((k, f * 0.8))
-        del s
         return out
 
     # ------------------------------------------------------------------ clause structure
