@@ -97,11 +97,15 @@ class Ent:
     words: frozenset[str] = frozenset()
     attributes: dict[str, str] = field(default_factory=dict)
     keep: bool = True
+    seen_at: list[tuple[int, int]] = field(default_factory=list)  # (sentence index, token) of each mention
 
     def add_alias(self, alias: str) -> None:
         alias = _clean_label(alias)
         if alias and alias != self.label and alias not in self.aliases:
             self.aliases.append(alias)
+
+
+_PLAIN_SPACES = str.maketrans({"\u00a0": " ", "\u2007": " ", "\u202f": " ", "\u2009": " ", "\u200a": " "})
 
 
 def _clean_label(text: str) -> str:
@@ -117,24 +121,17 @@ def _content_words(text: str) -> frozenset[str]:
 class _Sentence:
     """One sentence with its resolved mentions, as the relation rules see it."""
 
-    def __init__(self, span: Span, offset: int, heading: bool) -> None:
+    def __init__(self, span: Span, offset: int, heading: bool, source: str) -> None:
         self.span = span
         self.offset = offset
         self.heading = heading
         self.mentions: list[Mention] = []
         self.token_key: dict[int, str] = {}
-
-    @property
-    def text(self) -> str:
-        return self.span.text
-
-    @property
-    def start_char(self) -> int:
-        return self.offset + self.span.start_char
-
-    @property
-    def end_char(self) -> int:
-        return self.offset + self.span.end_char
+        # the exact characters of the document (the parser saw no-break spaces as spaces),
+        # without the whitespace spaCy keeps at a sentence's end
+        start = offset + span.start_char
+        text = source[start:offset + span.end_char].rstrip()
+        self.start_char, self.end_char, self.text = start, start + len(text), text
 
 
 class Extractor:
@@ -155,6 +152,7 @@ class Extractor:
         self.recent: list[tuple[int, str]] = []  # (global order, key) in reading order
         self._issue_seen: set[str] = set()
         self._org_names: set[str] = set()
+        self._issue_tokens: set[int] = set()  # tokens of the issue mentions of the current sentence
 
     # ------------------------------------------------------------------ pass 0: text
     def paragraphs(self) -> list[tuple[int, str, bool]]:
@@ -181,12 +179,14 @@ class Extractor:
 
     def run(self) -> Extraction:
         paras = self.paragraphs()
-        docs = self.nlp.pipe([p[1] for p in paras])
+        # no-break spaces parse as stray SPACE tokens that derail the parser; one character
+        # for one keeps every offset into the document text valid
+        docs = self.nlp.pipe([p[1].translate(_PLAIN_SPACES) for p in paras])
         for (offset, _text, heading), pdoc in zip(paras, docs, strict=True):
             for sent in pdoc.sents:
                 if not sent.text.strip():
                     continue
-                s = _Sentence(sent, offset, heading)
+                s = _Sentence(sent, offset, heading, self.doc.text)
                 self.find_mentions(s)
                 self.sentences.append(s)
         self.resolve()
@@ -221,6 +221,7 @@ class Extractor:
         for m in self._named_entities(span):
             take(m)
         inner = list(found)
+        self._issue_tokens = {i for m in found if m.kind == "issue" for i in range(m.start, m.end)}
         phrases = []
         for m in self._noun_phrases(span, taken):
             head_i = m.extra.get("head_i", m.start)
@@ -449,6 +450,11 @@ class Extractor:
                 continue  # "summit meeting": the head noun decides
             if tok.tag_ in ("NNS", "NNPS") and tok.lower_ not in self.trig["plural_event_heads"]:
                 continue  # "political meetings", "votes": plural heads are rarely one identified thing
+            if kind == "event" and lemma in self.trig["figurative_event_heads"] and any(
+                    c.dep_ == "prep" and c.lower_ in ("on", "against") and any(
+                        p.dep_ == "pobj" and p.i in self._issue_tokens for p in c.children)
+                    for c in tok.children):
+                continue  # "an attack on supply chains" is a complaint, not an event
             m = self._phrase_mention(tok, kind, taken)
             if m:
                 out.append(m)
@@ -503,6 +509,12 @@ class Extractor:
         bare = not content and right_end == head.i + 1
         anaphoric = bare and (det is not None and det.lower_ in self.trig["anaphoric_determiners"]
                               or poss and poss[0].lower_ in ("its", "their", "his", "her"))
+        # "a protest organised by WALHI", "a rally held in Nairobi": a participle makes it one event
+        described = kind == "event" and bare and not anaphoric and head.lower_ not in needs_mod and any(
+            c.dep_ == "acl" and c.tag_ == "VBN" for c in head.children)
+        if described:
+            return Mention(head.i, head.i + 1, kind, "", head.text, label=head.lower_,
+                           extra={"head": head.lemma_.lower(), "head_i": head.i, "poss": poss, "content": []})
         if bare and not anaphoric:
             if head.lower_ in needs_mod or det is not None and det.lower_ in ("a", "an", "any", "no") or (
                     det is None and not poss):
@@ -595,7 +607,7 @@ class Extractor:
                     s.mentions.append(Mention(t.i, t.i + 1, "person", "", t.text))
             s.mentions.sort(key=lambda m: (m.start, -m.end))
         self._later_heads: dict = {}
-        for s in self.sentences:
+        for n, s in enumerate(self.sentences):
             for m in s.mentions:
                 if not m.extra.get("anaphoric"):
                     self._resolve_mention(s, m)
@@ -603,10 +615,15 @@ class Extractor:
                         ent = self.entities.get(m.key)
                         if ent:
                             self._later_heads.setdefault((ent.cls, ent.head), m.key)
-        for s in self.sentences:
+                            ent.seen_at.append((n, m.start))
+        for n, s in enumerate(self.sentences):
             for m in s.mentions:
                 if m.extra.get("anaphoric"):
+                    m.extra["at"] = (n, m.start)
                     self._resolve_mention(s, m)
+                    ent = self.entities.get(m.key)
+                    if ent is not None and ent.cls in ("Agreement", "Event"):
+                        ent.seen_at.append((n, m.start))
             for m in s.mentions:  # phrases point from their head word only, so inner names win
                 if m.key and m.kind not in ("agreement", "event", "known") or m.key and m.extra.get("named"):
                     for i in range(m.start, m.end):
@@ -834,15 +851,32 @@ class Extractor:
         return head
 
     def _antecedent(self, cls: str, head: str, s: _Sentence, m: Mention) -> str | None:
-        cands = [e for e in self.entities.values() if e.cls == cls]
-        same = [e for e in cands if e.head == head]
-        family = [e for e in cands if self._family(e.head) == self._family(head)]
-        pool = same or family or ([e for e in cands] if cls == "Agreement" and head in (
-            "deal", "agreement", "pact", "accord") else [])
+        """The thing 'the memorandum' or 'the talks' refers to.
+
+        An agreement: the nearest earlier one with the same head, else (and always for a
+        generic head: "the agreement", "the deal") the nearest earlier agreement of any kind
+        ("a strategic partnership … The memorandum covers …").
+        An event: the article's main event of that family (see below)."""
+        at = m.extra.get("at", (len(self.sentences), 0))
+
+        def last_seen(e: Ent) -> tuple[int, int] | None:
+            before = [p for p in e.seen_at if p < at]
+            return max(before) if before else None
+
+        everything = [e for e in self.entities.values() if e.cls == cls]
+        if cls == "Event":
+            # an article circles around one main event, often named only late ("the summit" …
+            # "the Trump–Takaichi summit"): the last-introduced one of the family is the best guess
+            same = [e for e in everything if e.head == head]
+            family = [e for e in everything if self._family(e.head) == self._family(head)]
+            pool = same or family
+            return max(pool, key=lambda e: e.order).key if pool else self._later_heads.get((cls, head))
+        cands = [e for e in everything if last_seen(e) is not None]
+        generic = head in self.trig["generic_agreement_heads"]
+        pool = cands if generic else [e for e in cands if e.head == head] or cands
         if not pool:
-            later = self._later_heads.get((cls, head))
-            return later
-        return max(pool, key=lambda e: e.order).key
+            return self._later_heads.get((cls, head))  # cataphora: "the deal" before it is named
+        return max(pool, key=last_seen).key
 
     # ------------------------------------------------------------------ pass 2: relations
     def relate(self) -> None:
@@ -989,12 +1023,18 @@ def _surface_tables(lex: Lexicon, nlp: Any) -> tuple[dict, dict]:
         add(exact, surface, ("region", name))
     for surface, (name, _iso) in lex.cities.items():
         add(exact, surface, ("city", name))
+    not_issues = set(lex.triggers["non_issue_surfaces"])
     for label, key in lex.issue_by_label.items():
-        add(lower, label, ("issue", key), lowercase=True)
+        forms = [label]
         if not label.endswith("s"):
-            add(lower, label + "s", ("issue", key), lowercase=True)
-        elif label.endswith("s") and not label.endswith("ss"):
-            add(lower, label[:-1], ("issue", key), lowercase=True)
+            forms.append(label + "s")
+        elif not label.endswith("ss"):
+            forms.append(label[:-1])
+        # "search-and-rescue", "port-access agreement": compounds hyphenated as modifiers
+        forms += [f.replace(" ", "-") for f in forms if 1 < len(f.split()) <= 3]
+        for form in forms:
+            if form not in not_issues:
+                add(lower, form, ("issue", key), lowercase=True)
     lex._tables = (exact, lower)  # type: ignore[attr-defined]
     return exact, lower
 

@@ -54,6 +54,7 @@ class RelationFinder:
             if tok.pos_ in ("VERB", "AUX"):
                 self._under_agreement(tok)
                 self._event_venue(tok)
+                self._topic_clause(tok)
             if tok.pos_ in ("PROPN", "NOUN") and s.token_key.get(tok.i) and self._cls(s.token_key[tok.i]) == "Location":
                 self._location_in(tok)
             if tok.pos_ in ("NOUN", "PROPN") and (lemma in self.nouns or tok.lower_ in self.nouns):
@@ -177,7 +178,8 @@ class RelationFinder:
                 return list(self.last_group)
             return self._salient({"Person"}, 2)
         if low in ("it", "its"):
-            things = [k for k in self.subject_of_last if self.ex.entities[k].cls in ("Country", "Organization")]
+            things = [k for k in self.subject_of_last if self.ex.entities[k].cls in (
+                "Country", "Organization", "Agreement")]
             return things[:1] or self._last({"Country", "Organization"})
         return []
 
@@ -415,16 +417,60 @@ class RelationFinder:
                                     self._emit(e, "locatedIn", ok, f"verb:{v.lemma_}-{c.lower_}-venue", 0.7 * of)
 
     def _under_agreement(self, v: Token) -> None:
-        """'Under the compensation plan, Iraq will cut …': the subject is bound by the agreement."""
+        """'Under the compensation plan, Iraq will cut …': the subject is bound by the agreement,
+        and the issues of the clause are what the agreement is about. 'a memorandum under
+        which Canada and Mexico will … curb transshipment' reads the same way."""
         for c in v.children:
             if c.dep_ == "prep" and c.lower_ in ("under", "per"):
                 for p in c.children:
                     if p.dep_ != "pobj":
                         continue
-                    for ok, of in self.ents_of(p):
+                    found = self.ents_of(p)
+                    if not found and p.lower_ in ("which", "that") and v.dep_ == "relcl":
+                        found = self.ents_of(v.head)
+                    for ok, of in found:
                         if self._cls(ok) == "Agreement" and not self.blocked(v):
                             for sk, sf in self.subjects(v):
                                 self._emit(sk, "partyTo", ok, "prep:under-agreement", 0.6 * sf * of)
+                            for ik in self._clause_issues(v, skip={c.i}, whole=True):
+                                self._emit(ok, "concerns", ik, "prep:under-agreement-topic", 0.55 * of)
+
+    def _topic_clause(self, v: Token) -> None:
+        """'The memorandum covers nickel', 'a statement that commits states to expand
+        search-and-rescue capacity', 'The visit also addressed trade': the issues a clause
+        says an agreement or event does something about are its topics."""
+        if v.lemma_.lower() in self.trig["reporting_verbs"]:
+            return
+        subjects = [(k, f) for k, f in self.subjects(v) if self._cls(k) in ("Agreement", "Event")]
+        if not subjects or self.blocked(v):
+            return
+        for ik in self._clause_issues(v):
+            for sk, sf in subjects:
+                self._emit(sk, "concerns", ik, f"clause:{v.lemma_.lower()}-topic", 0.6 * sf)
+
+    def _clause_issues(self, v: Token, skip: set[int] = frozenset(), whole: bool = False) -> list[str]:
+        """Issues named in the clause of verb ``v`` outside its subject; clauses joined with their
+        own subject ("…, while X said …") are another statement unless ``whole``."""
+        out: list[str] = []
+        for c in v.children:
+            if c.i in skip or c.dep_ in ("nsubj", "nsubjpass", "csubj", "expl", "punct", "mark"):
+                continue
+            if not whole and c.dep_ in ("conj", "advcl", "parataxis") and any(
+                    x.dep_ in ("nsubj", "nsubjpass") for x in c.children):
+                continue
+            stack = [c]
+            while stack:
+                t = stack.pop()
+                key = self.s.token_key.get(t.i)
+                cls = self._cls(key) if key else ""
+                if cls == "Issue" and key not in out:
+                    out.append(key)
+                # what qualifies an issue ("minerals vital for EV batteries") or belongs to a
+                # named agreement or event is not the clause's topic; lists go on ("nickel, cobalt")
+                stop = cls in ("Issue", "Agreement", "Event")
+                stack.extend(x for x in t.children if (not stop or x.dep_ in ("conj", "cc"))
+                             and x.dep_ not in ("amod", "relcl", "appos"))
+        return out
 
     def _event_prep_participation(self, v: Token, subjects: list[tuple[str, float]]) -> None:
         if not subjects:
@@ -599,7 +645,7 @@ class RelationFinder:
                     self._emit(x.key, "participantIn", key, "phrase:compound-participant", 0.75)
                 elif cls == "Agreement" and x.start < head_i and not m.extra.get("anaphoric"):
                     self._emit(x.key, "partyTo", key, "phrase:compound-party", 0.7)
-            elif x.kind == "issue":
+            elif x.kind == "issue" and self._phrase_topic(m, x, head_i):
                 ik = self.ex.issue_entity(x.key, x.text)
                 self._emit(key, "concerns", ik, "phrase:topic", 0.75)
         tokens_to_person = self.ex._person_index[1]
@@ -624,6 +670,7 @@ class RelationFinder:
                 for ok, of in owners:
                     if self._cls(ok) in ("Country", "Organization", "Person"):
                         self._emit(ok, "partyTo", key, "phrase:possessive-party", 0.6 * of)
+        self._participle_rules(key, cls, head)
         for c in head.children:
             if c.dep_ != "prep":
                 continue
@@ -668,6 +715,46 @@ class RelationFinder:
             self.first_event_done = True
             self.first_event = key
 
+    def _participle_rules(self, key: str, cls: str, head: Token) -> None:
+        """'a protest organised by WALHI against deforestation', 'a treaty signed by 120 states':
+        the agent of the participle takes part (or is a party); its topic preposition names issues."""
+        for acl in head.children:
+            if acl.dep_ != "acl" or acl.tag_ != "VBN" or self.blocked(acl):
+                continue
+            for c in acl.children:
+                objs = [p for p in c.children if p.dep_ == "pobj"]
+                for p in objs:
+                    for ok, of in self.ents_of(p):
+                        ocls = self._cls(ok)
+                        if c.dep_ == "agent" and ocls in ("Person", "Country", "Organization"):
+                            pred = "participantIn" if cls == "Event" else "partyTo"
+                            self._emit(ok, pred, key, f"participle:{acl.lemma_.lower()}-by", 0.7 * of)
+                        elif c.dep_ == "prep" and ocls == "Issue" and c.lower_ in ISSUE_PREPS | {"against"}:
+                            self._emit(key, "concerns", ok, f"participle:{c.lower_}-topic", 0.65 * of)
+
+    def _phrase_topic(self, m: Any, x: Any, head_i: int) -> bool:
+        """Is issue mention ``x`` inside phrase ``m`` what the agreement or event is about?
+
+        A modifier ("trade agreement") or a topic preposition ("statement on shipping
+        safety") says so; a place phrase ("explosion at a smelter") does not, nor does a
+        capitalised word of a proper name ("Security Treaty"), nor a shorthand for a
+        topic already recorded ("the shipping statement" after "… on shipping safety").
+        """
+        doc = self.s.span.doc
+        if m.extra.get("named") and doc[x.start].text[:1].isupper():
+            return False
+        if x.start > head_i:
+            preps = [t for t in doc[head_i + 1:x.start] if t.dep_ == "prep"]
+            if not preps or preps[0].lower_ not in ISSUE_PREPS | {"against"}:
+                return False
+        words = set(x.text.lower().replace("-", " ").split())
+        for r in self.ex.relations:
+            if r.subject == m.key and r.predicate == "concerns" and r.object != x.key:
+                known = self.ex.entities.get(r.object)
+                if known and words < set(known.label.lower().replace("-", " ").split()):
+                    return False
+        return True
+
     def _location_in(self, tok: Token) -> None:
         """'Morowali, in Central Sulawesi province' → Morowali is located in Central Sulawesi."""
         here = self.s.token_key[tok.i]
@@ -686,7 +773,10 @@ class RelationFinder:
         events = [k for k in keys if self._cls(k) == "Event"]
         agreements = [k for k in keys if self._cls(k) == "Agreement"]
         for a in agreements:
-            topics = [r.object for r in self.ex.relations if r.subject == a and r.predicate == "concerns"]
+            # the event is about the agreement's main topic (the first one its name gives),
+            # not every item the agreement lists
+            topics = [r.object for r in self.ex.relations if r.subject == a and r.predicate == "concerns"
+                      and r.evidence.rule == "phrase:topic"][:1]
             for e in events:
                 for t in topics:
                     self._emit(e, "concerns", t, "cooccur:event-agreement-topic", 0.5)
