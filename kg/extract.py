@@ -293,8 +293,8 @@ class Extractor:
                 if _is_cap(nxt) or nxt.like_num and _is_cap(toks[j]):
                     j += 1
                     last_cap = j
-                elif nxt.lower_ in CONNECTORS and j + 2 < len(toks) and (
-                        _is_cap(toks[j + 2]) or toks[j + 2].lower_ in ("the",) and j + 3 < len(toks)
+                elif nxt.lower_ in CONNECTORS and j + 2 < len(toks) and toks[j + 2].ent_type_ not in (
+                        "DATE", "TIME") and (_is_cap(toks[j + 2]) or toks[j + 2].lower_ in ("the",) and j + 3 < len(toks)
                         and _is_cap(toks[j + 3])):
                     j += 1
                 else:
@@ -603,7 +603,9 @@ class Extractor:
                 continue
             covered = {i for m in s.mentions if m.kind not in ("agreement", "event") for i in range(m.start, m.end)}
             for t in s.span:
-                if t.i not in covered and t.pos_ == "PROPN" and t.text in tokens_to_person and t.text[:1].isupper():
+                # the tagger often reads a sentence-initial surname as a common noun ("Trump defended …")
+                if t.i not in covered and (t.pos_ == "PROPN" or t.pos_ == "NOUN" and t.is_sent_start) \
+                        and t.text in tokens_to_person and t.text[:1].isupper():
                     s.mentions.append(Mention(t.i, t.i + 1, "person", "", t.text))
             s.mentions.sort(key=lambda m: (m.start, -m.end))
         self._later_heads: dict = {}
@@ -659,6 +661,7 @@ class Extractor:
             return  # a lone capitalised word after a title, unconfirmed by NER or a full name
         if m.kind == "person" and (self._renamed_as_org(s, m) or _strip_possessive(m.text) in self._org_names):
             m.kind = "org"
+            m.extra["renamed"] = True
             self._org_names.add(_strip_possessive(m.text))
         if m.kind == "org_ner":
             text = _strip_possessive(m.text)
@@ -712,7 +715,7 @@ class Extractor:
                 if text != org.name:
                     ent.add_alias(text)
             else:
-                if _looks_like_person_name(text) and tok.ent_type_ == "PERSON":
+                if _looks_like_person_name(text) and tok.ent_type_ == "PERSON" and not m.extra.get("renamed"):
                     m.kind = "person"
                     return self._resolve_mention(s, m)
                 m.key = "org/" + slug(text)
@@ -773,11 +776,23 @@ class Extractor:
 
     def _renamed_as_org(self, s: _Sentence, m: Mention) -> bool:
         """'Viv Ansanm, the alliance led by …': an apposition says what kind of thing a name is."""
-        tok = s.span.doc[m.end - 1]
+        heads = ORG_HEADS | {"gang", "firm", "bloc", "group", "consortium", "collective"}
+        doc = s.span.doc
+        tok = doc[m.end - 1]
         for c in tok.children:
-            if c.dep_ == "appos" and c.lemma_.lower() in ORG_HEADS | {"gang", "firm", "bloc", "group",
-                                                                      "consortium", "collective"}:
+            if c.dep_ == "appos" and c.lemma_.lower() in heads:
                 return True
+        # read off the words too, as the parser often splits such an apposition off:
+        # "X, the alliance led by …", "designated X a terrorist organisation"
+        k = m.end + (m.end < s.span.end and doc[m.end].text == ",")
+        if k < s.span.end and doc[k].lower_ in ("the", "a", "an"):
+            for j in range(k + 1, min(k + 4, s.span.end)):
+                w = doc[j]
+                if w.lemma_.lower() in heads and w.pos_ == "NOUN":
+                    nxt = doc[j + 1] if j + 1 < s.span.end else None
+                    return nxt is None or nxt.text not in ("'s", "’s") and nxt.lower_ != "of"
+                if w.pos_ not in ("ADJ", "NOUN") and w.dep_ not in ("amod", "compound"):
+                    break
         return False
 
     def _capital_is_actor(self, tok: Token, s: _Sentence) -> bool:

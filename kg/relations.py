@@ -207,6 +207,12 @@ class RelationFinder:
                 ent = self.ex.entities.get(key)
                 if ent and ent.cls == "Person" and any(title_phrase in t for t in ent.titles):
                     return [(key, 0.7)]
+        # "the United Steelworkers union", "the Wagner group": the name says which one
+        if lemma in self.trig["org_anaphors"] or lemma in self.trig["company_anaphors"]:
+            for c in kids:
+                key = s.token_key.get(c.i)
+                if c.dep_ == "compound" and key and self._cls(key) == "Organization":
+                    return [(key, 1.0)]
         if det is not None and det.lower_ in ("the", "this", "that") and (
                 lemma in self.trig["org_anaphors"] or lemma in self.trig["company_anaphors"]):
             for key in reversed(self.recent):
