@@ -507,7 +507,8 @@ class Extractor:
         if head.tag_ in ("NNS", "NNPS") and det is None and not poss and right_end == head.i + 1:
             return None
         bare = not content and right_end == head.i + 1
-        anaphoric = bare and (det is not None and det.lower_ in self.trig["anaphoric_determiners"]
+        anaphoric = bare and (det is not None and (det.lower_ in self.trig["anaphoric_determiners"]
+                                                   or det.dep_ == "poss")  # "Wednesday's agreement"
                               or poss and poss[0].lower_ in ("its", "their", "his", "her"))
         # "a protest organised by WALHI", "a rally held in Nairobi": a participle makes it one event
         described = kind == "event" and bare and not anaphoric and head.lower_ not in needs_mod and any(

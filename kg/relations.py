@@ -68,6 +68,7 @@ class RelationFinder:
                 self._phrase_rules(m)
         self._membership_rules()
         self._led_by_rule()
+        self._whose_title_rule()
         self._event_agreement_topics()
         self._remember(s)
 
@@ -360,7 +361,9 @@ class RelationFinder:
                                if spec["predicate"] in ("participantIn", "meetsWith", "partyTo") else specs)
         base = 0.8
         for sk, sf in subjects:
-            for ok, of, _t in objects:
+            for ok, of, t in objects:
+                if t.head.dep_ == "prep" and f"prep:{t.head.lower_}" not in specs and self._cls(ok) != "Event":
+                    continue  # "met Ruto at State House": a place or time phrase, not a partner
                 pred, fine = self._choose(spec["predicate"], spec.get("fine"), lemma, self._cls(sk), self._cls(ok))
                 if pred:
                     self._emit(sk, pred, ok, f"verb:{lemma}", base * sf * of, fine)
@@ -387,6 +390,11 @@ class RelationFinder:
 
     def _choose(self, pred: str, fine: str | None, lemma: str, scls: str, ocls: str) -> tuple[str | None, Any]:
         actor = {"Person", "Country", "Organization"}
+        if lemma == "lead" and ocls in ("Country", "Organization"):
+            # "Kenya leads the force": a leading member; "Ruto leads Kenya": its leader
+            if scls == "Person":
+                return "leaderOf", None
+            return ("memberOf", None) if ocls == "Organization" and scls in actor else (None, None)
         if ocls == "Event":
             if pred in ("participantIn", "meetsWith", "partyTo") or lemma in ("join", "lead", "open", "address"):
                 return "participantIn", fine if pred == "participantIn" else None
@@ -397,6 +405,7 @@ class RelationFinder:
             return None, None
         if pred == "partyTo" and ocls == "Organization" and lemma == "join":
             return "memberOf", None
+
         if pred == "partyTo" and ocls != "Agreement":
             return None, None
         if pred == "meetsWith" and ocls not in actor:
@@ -820,6 +829,22 @@ class RelationFinder:
                 for ok in org_keys:
                     if mk != ok:
                         self._emit(mk, "memberOf", ok, "copula:member", 0.8 * mf)
+
+    def _whose_title_rule(self) -> None:
+        """'the Steel Producers Association, whose president is Claire Boudreau' → she leads it."""
+        for v in self.s.span:
+            if v.dep_ != "relcl" or v.lemma_ != "be" or self.blocked(v):
+                continue
+            title = next((c for c in v.children if c.dep_ == "nsubj"
+                          and any(p.lower_ == "whose" for p in c.children)), None)
+            if title is None or self.lex.title_kind(self._title_phrase(title)) not in LEADER_KINDS:
+                continue
+            people = [k for c in v.children if c.dep_ == "attr" for k, _ in self.ents_of(c)
+                      if self._cls(k) == "Person"]
+            for ok, of in self.ents_of(v.head):
+                if self._cls(ok) in ("Organization", "Country"):
+                    for pk in people:
+                        self._emit(pk, "leaderOf", ok, "relcl:whose-title", 0.8 * of)
 
     def _led_by_rule(self) -> None:
         """'the alliance led by X', 'a force commanded by X' → X leads it."""

@@ -585,3 +585,164 @@ def test_ministers_meet_and_lead_by_demonym_title():
     r = rels(text)
     assert ("Wang Yi", "meetsWith", "Takeshi Iwaya") in r or ("Takeshi Iwaya", "meetsWith", "Wang Yi") in r
     assert sorted(of_class(text, "Person")) == ["Takeshi Iwaya", "Wang Yi"]
+
+
+# ------------------------------------------------------------------ topics of agreements and events
+
+
+def test_agreement_subject_of_a_clause_concerns_the_issues_it_names():
+    text = ("Chile and Peru signed a fisheries accord on Monday. "
+            "The accord covers fishing quotas and commits both states to curb illegal fishing.")
+    topics = {o for s, p, o in rels(text) if p == "concerns" and s == "fisheries accord"}
+    assert {"fisheries", "quotas", "illegal fishing"} <= topics
+
+
+def test_relative_clause_of_an_agreement_gives_its_topics():
+    text = ("Ministers adopted a joint declaration on Arctic shipping that commits the signatories to "
+            "expand search-and-rescue capacity and to press for a ban on heavy fuel oil.")
+    topics = {o for s, p, o in rels(text) if p == "concerns"}
+    assert {"search-and-rescue", "heavy fuel oil"} <= topics
+
+
+def test_what_qualifies_a_topic_is_not_a_topic():
+    # "which are vital for semiconductors" describes the minerals, not what the pact is about
+    text = ("Japan and Australia signed a lithium pact on Friday. "
+            "The pact provides for joint stockpiles of critical minerals, which are vital for semiconductors.")
+    topics = {o for s, p, o in rels(text) if p == "concerns"}
+    assert "critical minerals" in topics
+    assert "semiconductors" not in topics
+
+
+def test_under_which_clause_names_the_agreement_topics_and_parties():
+    text = ("The two ministers signed a customs memorandum under which Chile and Peru "
+            "will curb transshipment.")
+    r = rels(text)
+    assert ("customs memorandum", "concerns", "transshipment") in r
+    assert ("Chile", "partyTo", "customs memorandum") in r
+
+
+def test_an_event_addressed_an_issue():
+    text = "Ruto held talks with Samia Suluhu Hassan in Arusha. The talks also addressed trade."
+    topics = {(s, o) for s, p, o in rels(text) if p == "concerns"}
+    assert any(o == "trade" for _, o in topics), rels(text)
+
+
+def test_protest_organised_by_a_group_against_an_issue():
+    text = ("Hundreds of people joined a protest organised by Greenpeace against deforestation "
+            "in Brasília on Friday.")
+    r = rels(text)
+    assert ents(text).get("protest") == "Event"
+    assert ("Greenpeace", "participantIn", "protest") in r
+    assert ("protest", "concerns", "deforestation") in r
+
+
+def test_attack_on_an_issue_is_a_figure_of_speech_not_an_event():
+    text = "The union condemned the tariffs as an attack on supply chains."
+    assert "Event" not in ents(text).values()
+
+
+def test_a_place_phrase_of_an_event_is_not_its_topic():
+    text = "Workers died in an explosion at a smelter in Sulawesi in 2023."
+    assert not any(p == "concerns" for _, p, _ in rels(text))
+
+
+def test_a_named_treaty_is_not_about_the_words_of_its_name():
+    text = "Japan and the United States reaffirmed the Mutual Security Treaty on Monday."
+    assert not any(p == "concerns" and s.endswith("Treaty") for s, p, _ in rels(text))
+
+
+def test_shorthand_for_a_topic_adds_no_second_topic():
+    text = ("Ministers adopted a joint statement on shipping safety on Monday. "
+            "Inuit leaders welcomed the shipping statement.")
+    topics = {o for s, p, o in rels(text) if p == "concerns"}
+    assert topics == {"shipping safety"}
+
+
+def test_the_agreement_refers_to_the_nearest_earlier_agreement():
+    text = ("Chile and Peru signed a trade agreement in March. "
+            "On Friday the two states concluded a framework for lithium cooperation. "
+            "The agreement covers lithium.")
+    r = rels(text)
+    assert ("framework for lithium cooperation", "concerns", "lithium") in r
+    assert ("trade agreement", "concerns", "lithium") not in r
+
+
+def test_a_memorandum_after_a_partnership_is_that_partnership():
+    text = ("Brazil and Argentina concluded a strategic partnership on energy. "
+            "The memorandum covers hydrogen and nuclear power.")
+    r = rels(text)
+    assert ("strategic partnership on energy", "concerns", "hydrogen") in r
+
+
+def test_dated_possessive_agreement_refers_back():
+    text = ("Chile and Peru signed a memorandum of understanding on Wednesday. "
+            "President Gabriel Boric hailed Wednesday's agreement.")
+    assert ("Gabriel Boric", "supports", "memorandum of understanding") in rels(text)
+    assert "agreement" not in ents(text)
+
+
+# ------------------------------------------------------------------ names and actors
+
+
+def test_sentence_initial_surname_is_the_person():
+    text = "President Javier Milei raised tariffs. Milei defended the tariffs on Friday."
+    assert ("Javier Milei", "supports", "tariffs") in rels(text)
+
+
+def test_name_renamed_by_apposition_is_an_organisation():
+    text = ("Barrio Unido, the alliance led by former officer Juan Perez, controls the port. "
+            "Washington designated Barrio Unido a terrorist organisation.")
+    assert ents(text).get("Barrio Unido") == "Organization"
+    r = rels(text)
+    assert ("Juan Perez", "leaderOf", "Barrio Unido") in r
+    assert ("United States", "opposes", "Barrio Unido") in r
+
+
+def test_organisation_named_before_its_kind_noun():
+    text = "The United Steelworkers union condemned the tariffs on Monday."
+    assert ("United Steelworkers", "opposes", "tariffs") in rels(text)
+
+
+def test_whose_title_is_names_the_leader():
+    text = "The Canadian Dairy Association, whose president is Anne Roy, criticised the deal."
+    assert ("Anne Roy", "leaderOf", "Canadian Dairy Association") in rels(text)
+
+
+def test_a_country_leads_a_force_as_member():
+    text = "Kenya leads the Multinational Security Support Mission in Haiti."
+    assert ("Kenya", "memberOf", "Multinational Security Support Mission") in rels(text)
+
+
+def test_retaliated_against_a_capital_opposes_its_country():
+    text = "Canada retaliated against Washington on Monday with counter-tariffs."
+    assert ("Canada", "opposes", "United States") in rels(text)
+
+
+def test_a_place_phrase_is_not_a_meeting_partner():
+    text = "Foreign Minister Anita Anand met President William Ruto at State House on Monday."
+    r = rels(text)
+    assert met(text, "Anita Anand", "William Ruto")
+    assert not any(p == "meetsWith" and "State House" in (s, o) for s, p, o in r)
+
+
+def test_organisation_name_stops_before_a_weekday():
+    text = "The UN Security Council on Tuesday extended the mission."
+    labels = set(ents(text))
+    assert not any("Tuesday" in label for label in labels), labels
+
+
+# ------------------------------------------------------------------ text and provenance
+
+
+def test_no_break_spaces_do_not_derail_the_parse_and_offsets_stay_exact():
+    text = "Central to the talks was the\u00a0$5 billion trade agreement the two countries signed, said Japan and Canada."
+    ex = run(text)
+    for r in ex.relations:
+        ev = r.evidence
+        assert ex.document.text[ev.start:ev.end] == ev.sentence
+
+
+def test_evidence_sentence_has_no_trailing_whitespace():
+    text = "Japan praised Canada.   Canada praised Japan.  "
+    for r in run(text).relations:
+        assert r.evidence.sentence == r.evidence.sentence.strip()
