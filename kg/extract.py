@@ -105,6 +105,9 @@ class Ent:
             self.aliases.append(alias)
 
 
+NAME_PARTICLES = {"bin", "al", "el", "ibn", "de", "van", "von", "da", "abu", "der", "den", "la", "le", "del",
+                  "dos", "das", "do", "di", "du", "ter", "ten", "y", "bint", "ould"}
+
 _PLAIN_SPACES = str.maketrans({"\u00a0": " ", "\u2007": " ", "\u202f": " ", "\u2009": " ", "\u200a": " "})
 
 
@@ -301,18 +304,31 @@ class Extractor:
                     break
             end = last_cap + 1
             start = i
+            # "General Secretary of the Communist Party of Vietnam To Lam": the office is
+            # not part of the organisation's name (the person is read by _titled_persons)
+            lows = [x.lower_ for x in toks]
+            n = self._title_at(lows, start)
+            if n and start + n < end and lows[start + n] == "of":
+                start += n + 1
             while start < end and toks[start].lower_ in ("the", "a", "an"):
                 start += 1
             if end - start >= 2:
                 head = toks[end - 1].lower_
                 words = [x.lower_ for x in toks[start:end]]
                 kind = None
-                inner_head = next((w for k2, w in enumerate(words[:-1]) if words[k2 + 1] in ("of", "for", "on")
-                                   and w in ORG_HEADS | AGREEMENT_NAME_HEADS | EVENT_NAME_HEADS), None)
+                at = next((k2 for k2, w in enumerate(words[:-1]) if words[k2 + 1] in ("of", "for", "on")
+                           and w in ORG_HEADS | AGREEMENT_NAME_HEADS | EVENT_NAME_HEADS), None)
+                inner_head = words[at] if at is not None else None
                 if inner_head and head not in AGREEMENT_NAME_HEADS | EVENT_NAME_HEADS | ORG_HEADS:
                     head = inner_head
                     if head == "forum":
                         head = "organization"
+                    # "… Party of Vietnam To Lam": a place name closes "X of Y"; a name may follow
+                    rest = start + at + 2
+                    if rest < end and toks[rest].text in self.lex.country_by_surface | self.lex.regions.keys() \
+                            and rest + 1 < end and toks[rest + 1].text[:1].isupper():
+                        end = rest + 1
+                        words = words[:at + 3]
                 if head in AGREEMENT_NAME_HEADS or toks[end - 1].like_num and words[-2] in (
                         "resolution", "agreement"):
                     kind = "agreement"
@@ -346,19 +362,31 @@ class Extractor:
                 i += 1
                 continue
             j = i + n
-            # "Prime Minister of Japan X"? skip "of <Country>"
+            title_end = span.start + j
+            # "President of the European Commission Ursula von der Leyen": the office's owner
+            # (already read as a name) sits between the title and the person
+            title_of = None
+            if j < len(toks) and lows[j] == "of":
+                k2 = j + 1 + (j + 1 < len(toks) and lows[j + 1] == "the")
+                if k2 < len(toks) and span.start + k2 in taken:
+                    title_of = span.start + k2
+                    while k2 < len(toks) and span.start + k2 in taken:
+                        k2 += 1
+                    j = k2
             if j < len(toks) and toks[j].text == ",":
                 j += 1
             k = j
             while k < len(toks) and (toks[k].text in self.lex.honorifics or self._title_at(lows, k)):
                 k += self._title_at(lows, k) or 1
             start = k
-            k = _name_end(toks, k)
+            k = _name_end(toks, k, after_title=True)
             if k > start and not any(span.start + x in taken for x in range(start, k)):
                 name = span.doc[span.start + start:span.start + k]
                 if not self._is_known_non_person(name.text):
-                    out.append(Mention(name.start, name.end, "person", "", name.text,
-                                       extra={"title_start": span.start + i}))
+                    extra = {"title_start": span.start + i}
+                    if title_of is not None:
+                        extra.update(title_of=title_of, title_end=title_end)
+                    out.append(Mention(name.start, name.end, "person", "", name.text, extra=extra))
             i = max(i + n, k)
         return out
 
@@ -983,9 +1011,16 @@ def _is_name_token(tok: Token) -> bool:
     return bool(re.fullmatch(r"[A-ZÀ-Þ][\w’'.-]*", t))
 
 
-def _name_end(toks: list, k: int) -> int:
-    """End of a personal name starting at ``toks[k]``, across hyphens and particles (al-, bin, de)."""
+def _name_end(toks: list, k: int, after_title: bool = False) -> int:
+    """End of a personal name starting at ``toks[k]``, across hyphens and particles (al-, bin, de).
+
+    ``after_title``: right after a title, a capitalised word the tagger calls a preposition
+    or verb still starts the name when a name word follows ("General Secretary To Lam").
+    """
     start = k
+    if after_title and k + 1 < len(toks) and toks[k].text[:1].isupper() and toks[k].is_alpha \
+            and not _is_name_token(toks[k]) and _is_name_token(toks[k + 1]):
+        k += 1
     while k < len(toks):
         t = toks[k]
         if _is_name_token(t):
@@ -993,10 +1028,16 @@ def _name_end(toks: list, k: int) -> int:
         elif t.text in ("-", "‐") and k > start and not toks[k - 1].whitespace_ and not t.whitespace_ \
                 and k + 1 < len(toks) and toks[k + 1].text[:1].isupper():
             k += 1
-        elif t.lower_ in ("bin", "al", "el", "ibn", "de", "van", "von", "da", "abu") and k + 1 < len(toks) and (
-                _is_name_token(toks[k + 1]) or toks[k + 1].text in ("-",) and k + 2 < len(toks)
-                and _is_name_token(toks[k + 2])) and k > start:
-            k += 1
+        elif t.lower_ in NAME_PARTICLES and k > start:
+            # "Ursula von der Leyen", "Luiz Inácio Lula da Silva", "Mohammed bin Salman"
+            j = k
+            while j < len(toks) and toks[j].lower_ in NAME_PARTICLES:
+                j += 1
+            if j < len(toks) and toks[j].text in ("-",):
+                j += 1
+            if j - k > 3 or j >= len(toks) or not _is_name_token(toks[j]):
+                break
+            k = j
         else:
             break
     while k > start and not _is_name_token(toks[k - 1]):

@@ -22,6 +22,7 @@ OF_HEADS = {"part", "much", "most", "some", "rest", "outcome", "result", "core",
             "heart", "bulk", "half", "all", "many", "one", "two", "each", "none", "future", "side"}
 LOC_PREPS = {"in", "at", "near", "outside", "inside"}
 EVENT_PREPS = {"at", "during", "in", "to", "on", "after", "before", "ahead", "for"}
+QUOTES = {'"', "“", "”", "«", "»"}
 ISSUE_PREPS = {"on", "over", "about", "regarding", "concerning", "for", "covering"}
 
 
@@ -40,10 +41,14 @@ class RelationFinder:
         self.first_event_done = False
         self.counts: dict[str, int] = {}
         self.deceased: set[str] = set()
+        self.speaker: list[str] = []  # who utters the quotation of the current sentence
+        self.gender: dict[str, str] = {}  # person key -> "m" / "f", from the text's own cues
 
     # ------------------------------------------------------------------ entry points
     def sentence(self, s: _Sentence) -> None:
         self.s = s
+        self.speaker = self._quote_speaker(s)
+        self._learn_gender(s)
         if self._unattributed(s):
             self._remember(s)
             return
@@ -101,6 +106,52 @@ class RelationFinder:
         if subj_keys:
             self.subject_of_last = subj_keys
 
+    def _quote_speaker(self, s: _Sentence) -> list[str]:
+        """'"We back the deal," Novak said.' — the named subject of a reporting verb outside
+        the quotation marks speaks the quotation's "I" and "we"."""
+        marks = [t.i for t in s.span if t.text in QUOTES]
+        if len(marks) < 2:
+            return []
+        inside = set()
+        for a, b in zip(marks[::2], marks[1::2], strict=False):
+            inside.update(range(a, b + 1))
+        for v in s.span:
+            if v.i in inside or v.lemma_.lower() not in self.trig["reporting_verbs"]:
+                continue
+            for c in v.children:
+                if c.dep_ == "nsubj" and c.i not in inside and c.pos_ != "PRON":
+                    found = [k for k, _ in self.ents_of(c, resolve_pronouns=False)
+                             if self._cls(k) in ("Person", "Country", "Organization")]
+                    if found:
+                        return found[:1]
+        return []
+
+    def _learn_gender(self, s: _Sentence) -> None:
+        """Gender cues news gives: an honorific or gendered title before the name ("Mr.",
+        "Queen"), or "X said he/she …" where the pronoun can only be X."""
+        doc = s.span.doc
+        cues = self.trig["gender_cues"]
+        for m in s.mentions:
+            if m.kind == "person" and m.key and m.key not in self.gender:
+                before = doc[max(s.span.start, m.start - 3):m.start]
+                for t in before:
+                    g = cues.get(t.lower_.rstrip("."))
+                    if g:
+                        self.gender[m.key] = g
+        for v in s.span:
+            if v.lemma_.lower() not in self.trig["reporting_verbs"]:
+                continue
+            subj = [c for c in v.children if c.dep_ == "nsubj" and s.token_key.get(c.i)]
+            comp = [c for c in v.children if c.dep_ == "ccomp"]
+            if len(subj) != 1 or not comp:
+                continue
+            key = s.token_key[subj[0].i]
+            if self._cls(key) != "Person" or key in self.gender:
+                continue
+            inner = [c for c in comp[0].children if c.dep_ in ("nsubj", "nsubjpass")]
+            if inner and inner[0].lower_ in ("he", "she"):
+                self.gender[key] = "m" if inner[0].lower_ == "he" else "f"
+
     def _salient(self, cls: set[str], n: int) -> list[str]:
         window = self.recent[-12:]
         cands = [k for k in window if self._cls(k) in cls and k not in self.deceased]
@@ -137,7 +188,8 @@ class RelationFinder:
         low = tok.lower_
         if key:
             out.append((self._materialise(key), 1.0))
-        elif tok.pos_ == "PRON" or low in ("he", "she", "they", "it", "its", "their", "his", "her", "them"):
+        elif tok.pos_ == "PRON" or low in ("he", "she", "they", "it", "its", "their", "his", "her", "them",
+                                            "we", "our", "us"):
             if resolve_pronouns:
                 out.extend((k, 0.8) for k in self._pronoun(tok))
         elif tok.pos_ in ("NOUN", "PROPN", "ADJ", "NUM"):
@@ -171,9 +223,18 @@ class RelationFinder:
 
     def _pronoun(self, tok: Token) -> list[str]:
         low = tok.lower_
+        if low in ("i", "we", "me", "us", "my", "our") and self.speaker:
+            return list(self.speaker)
         if low in ("he", "she", "him", "her", "his", "hers"):
-            people = [k for k in self.subject_of_last if self.ex.entities[k].cls == "Person"]
-            return people[:1] or self._last({"Person"})
+            wrong = "f" if low in ("he", "him", "his") else "m"
+            people = [k for k in self.subject_of_last if self.ex.entities[k].cls == "Person"
+                      and self.gender.get(k) != wrong]
+            if people:
+                return people[:1]
+            for key in reversed(self.recent):
+                if self._cls(key) == "Person" and self.gender.get(key) != wrong:
+                    return [key]
+            return []
         if low in ("they", "them", "their", "theirs"):
             if self.last_group:
                 return list(self.last_group)
@@ -554,8 +615,8 @@ class RelationFinder:
         person_tok = doc[m.end - 1]
         nouns: list[Token] = []
         if title_start is not None:
-            title_toks = list(doc[title_start:m.start])
-            title_text = " ".join(t.lower_ for t in title_toks if t.text != ",")
+            title_toks = list(doc[title_start:m.extra.get("title_end", m.start)])
+            title_text = " ".join(t.lower_ for t in title_toks if t.text != ",").replace(" - ", " ").replace("-", " ")
         else:
             # "Name, the Title of X" / "Title Name" parsed as appos or compound
             title_toks = []
@@ -597,6 +658,8 @@ class RelationFinder:
                 else:
                     break
         owners: list[tuple[str, float]] = []
+        if m.extra.get("title_of") is not None and s.token_key.get(m.extra["title_of"]):
+            owners.append((self._materialise(s.token_key[m.extra["title_of"]]), 1.0))
         for h in heads:
             for c in h.children:
                 if c.dep_ in ("poss", "compound", "amod", "nmod", "npadvmod") and c.i < m.start:

@@ -746,3 +746,58 @@ def test_evidence_sentence_has_no_trailing_whitespace():
     text = "Japan praised Canada.   Canada praised Japan.  "
     for r in run(text).relations:
         assert r.evidence.sentence == r.evidence.sentence.strip()
+
+
+# ------------------------------------------------------------------ quotations, pronouns, offices
+
+
+def test_first_person_in_a_quotation_is_the_speaker():
+    text = ('Kenya and Haiti signed a security pact. '
+            '"I welcome the deal," said Kenyan President William Ruto.')
+    assert ("William Ruto", "supports", "security pact") in rels(text)
+
+
+def test_we_in_a_quotation_is_the_speaker_when_said_follows():
+    text = ('Russia and Saudi Arabia signed an oil production agreement. '
+            '"We fully back this agreement," Russian Deputy Prime Minister Alexander Novak said.')
+    assert ("Alexander Novak", "supports", "oil production agreement") in rels(text)
+
+
+def test_first_person_without_a_named_speaker_gives_nothing():
+    text = 'Chile and Peru signed a fisheries accord. "We back the accord," one official said.'
+    assert not any(p == "supports" for _, p, _ in rels(text))
+
+
+def test_she_skips_a_man_the_text_calls_he():
+    text = ("Prime Minister Giorgia Meloni met Chancellor Olaf Scholz. "
+            "Scholz said he would visit Rome. She praised Germany.")
+    r = rels(text)
+    assert ("Giorgia Meloni", "supports", "Germany") in r
+    assert ("Olaf Scholz", "supports", "Germany") not in r
+
+
+def test_he_skips_a_woman_named_with_an_honorific():
+    text = "Ms. Ana Lopez met Mr. Jorge Ruiz in Lima. He praised Chile."
+    r = rels(text)
+    assert ("Jorge Ruiz", "supports", "Chile") in r
+    assert ("Ana Lopez", "supports", "Chile") not in r
+
+
+def test_title_of_an_organisation_before_the_name():
+    text = "President of the European Commission Ursula von der Leyen praised Kenya."
+    r = rels(text)
+    assert ents(text).get("Ursula von der Leyen") == "Person"
+    assert ("Ursula von der Leyen", "leaderOf", "European Commission") in r
+
+
+def test_party_leader_title_with_the_party_name_then_the_person():
+    text = "Rubio met General Secretary of the Communist Party of Vietnam To Lam in Hanoi."
+    assert ("To Lam", "leaderOf", "Communist Party of Vietnam") in rels(text)
+    assert "Communist Party of Vietnam" in of_class(text, "Organization")
+
+
+def test_hyphenated_secretary_general_heads_the_organisation():
+    text = "UN Secretary-General António Guterres visited Kyiv on Monday."
+    ex = run(text)
+    leads = [r for r in ex.relations if r.predicate == "leaderOf"]
+    assert leads and leads[0].evidence.rule == "title:org_head"
