@@ -23,6 +23,7 @@ Examples:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -140,9 +141,12 @@ class _Sentence:
 class Extractor:
     """Runs both passes over one document. Use :func:`extract`."""
 
-    def __init__(self, document: Document, lexicon: Lexicon, nlp: Any) -> None:
+    def __init__(self, document: Document, lexicon: Lexicon, nlp: Any,
+                 known_people: Mapping[str, tuple[str, str]] | None = None) -> None:
         self.doc = document
         self.lex = lexicon
+        # surname -> (person key, full name) of people named in full by earlier articles
+        self.known_people = known_people or {}
         self.nlp = nlp
         self.trig = lexicon.triggers
         self.entities: dict[str, Ent] = {}
@@ -180,11 +184,17 @@ class Extractor:
             out.append((start + lead, chunk.strip(), heading))
         return out
 
-    def run(self) -> Extraction:
-        paras = self.paragraphs()
+    def parser_input(self) -> list[str]:
+        """The texts (title, paragraphs) the parser reads, in order; see :meth:`run`."""
         # no-break spaces parse as stray SPACE tokens that derail the parser; one character
         # for one keeps every offset into the document text valid
-        docs = self.nlp.pipe([p[1].translate(_PLAIN_SPACES) for p in paras])
+        return [p[1].translate(_PLAIN_SPACES) for p in self.paragraphs()]
+
+    def run(self, parsed: Iterable[Any] | None = None) -> Extraction:
+        """Extract. ``parsed``: spaCy docs of :meth:`parser_input`, when the caller batches
+        the parsing of many articles in one ``nlp.pipe``."""
+        paras = self.paragraphs()
+        docs = parsed if parsed is not None else self.nlp.pipe(self.parser_input())
         for (offset, _text, heading), pdoc in zip(paras, docs, strict=True):
             for sent in pdoc.sents:
                 if not sent.text.strip():
@@ -214,13 +224,17 @@ class Extractor:
             return
         for m in self._capitalised_names(span):
             take(m)
-        for m in self._gazetteer(span):
+        gazetteer = self._gazetteer(span)
+        # a name right after a title is a person even when a place has that name
+        # ("President Santiago Peña"); names of known places or bodies stay what they are
+        own = set(taken) | {i for m in gazetteer if m.kind in ("org", "country") for i in range(m.start, m.end)}
+        for m in self._titled_persons(span, own):
+            if take(m):
+                taken.update(i for i in range(m.extra["title_start"], m.start) if i not in own)
+        for m in gazetteer:
             if m.kind == "issue" and any(i in self._title_tokens(span) for i in range(m.start, m.end)):
                 continue  # "Energy Minister" names an office, not the issue
             take(m)
-        for m in self._titled_persons(span, taken):
-            if take(m):
-                taken.update(range(m.extra["title_start"], m.start))
         for m in self._named_entities(span):
             take(m)
         inner = list(found)
@@ -286,8 +300,9 @@ class Extractor:
         i = 0
         while i < len(toks):
             t = toks[i]
-            if not _is_cap(t) or t.is_sent_start and t.lower_ in ("the", "a", "an"):
-                i += 1
+            if not _is_cap(t) or t.is_sent_start and (t.lower_ in ("the", "a", "an") or t.pos_ == "NOUN" and (
+                    i + 1 < len(toks) and toks[i + 1].lower_ == "of")):
+                i += 1  # "Leaders of the Group of Seven …": a capital only because it starts the sentence
                 continue
             j = i
             last_cap = i
@@ -297,7 +312,8 @@ class Extractor:
                     j += 1
                     last_cap = j
                 elif nxt.lower_ in CONNECTORS and j + 2 < len(toks) and toks[j + 2].ent_type_ not in (
-                        "DATE", "TIME") and (_is_cap(toks[j + 2]) or toks[j + 2].lower_ in ("the",) and j + 3 < len(toks)
+                        "DATE", "TIME") and not (nxt.lower_ == "and" and toks[j + 2].lower_ == "the") and (
+                        _is_cap(toks[j + 2]) or toks[j + 2].lower_ in ("the",) and j + 3 < len(toks)
                         and _is_cap(toks[j + 3])):
                     j += 1
                 else:
@@ -441,6 +457,9 @@ class Extractor:
                     continue
                 if self._is_known_non_person(sp.text):
                     continue
+                if title_start is None and self._names_a_place(sp):
+                    out.append(Mention(sp.start, sp.end, "location", "", sp.text))
+                    continue
                 extra = {"title_start": title_start} if title_start is not None else {}
                 out.append(Mention(sp.start, sp.end, "person", "", sp.text, extra=extra))
             elif label == "ORG":
@@ -458,6 +477,13 @@ class Extractor:
             elif label == "LAW":
                 out.append(Mention(sp.start, sp.end, "agreement", "", text, extra={"named": True}))
         return out
+
+    def _names_a_place(self, sp: Span) -> bool:
+        """'the Depsang and Demchok areas', 'Kenscoff district': a name qualifying a place noun."""
+        tok = sp.root
+        while tok.dep_ == "conj" and tok.head is not tok:
+            tok = tok.head
+        return tok.dep_ in ("compound", "nmod") and tok.head.lemma_.lower() in self.trig["place_nouns"]
 
     def _noun_phrases(self, span: Span, taken: set[int]) -> list[Mention]:
         """Agreements and events named by a noun phrase: 'a new bilateral framework for …'."""
@@ -525,6 +551,10 @@ class Extractor:
         # a phrase made only of names ("U.S.–Japan partnership") is a relationship, not an agreement
         named_only = content and all(t.ent_type_ in ("GPE", "PERSON", "NORP", "ORG") or t.text in DASHES
                                      for t in content)
+        if det is not None and det.lower_ in ("a", "an") and (head.dep_ == "oprd" or head.dep_ == "attr" and any(
+                c.dep_ == "nsubj" and c.lemma_.lower() in self.trig["agreement_heads"] + self.trig["event_heads"]
+                for c in head.head.children)):
+            return None  # "called the deal a win-win agreement": says what it is, names nothing new
         if kind == "agreement" and head.lower_ in self.trig["weak_agreement_heads"]:
             has_prep = right_end > head.i + 1
             if named_only and not has_prep:
@@ -672,6 +702,8 @@ class Extractor:
             if cand in tokens_to_person:
                 key = tokens_to_person[cand]
                 return key, next(n for n, k in full_names.items() if k == key)
+        if name in self.known_people:  # "Chancellor Merz", named in full by an earlier article
+            return self.known_people[name]
         return "person/" + slug(name), name
 
     def _resolve_mention(self, s: _Sentence, m: Mention) -> None:
@@ -685,7 +717,8 @@ class Extractor:
             elif m.kind == "org_ner" and (text in lex.cities or text in lex.capital_by_surface):
                 m.kind = "location"
         if m.kind == "person" and len(_strip_possessive(m.text).split()) == 1 and tok.ent_type_ != "PERSON" \
-                and _strip_possessive(m.text) not in tokens_to_person:
+                and _strip_possessive(m.text) not in tokens_to_person \
+                and not ("title_start" in m.extra and _strip_possessive(m.text) in self.known_people):
             m.key = ""
             return  # a lone capitalised word after a title, unconfirmed by NER or a full name
         if m.kind == "person" and (self._renamed_as_org(s, m) or _strip_possessive(m.text) in self._org_names):
@@ -909,12 +942,21 @@ class Extractor:
 
         everything = [e for e in self.entities.values() if e.cls == cls]
         if cls == "Event":
-            # an article circles around one main event, often named only late ("the summit" …
-            # "the Trump–Takaichi summit"): the last-introduced one of the family is the best guess
             same = [e for e in everything if e.head == head]
             family = [e for e in everything if self._family(e.head) == self._family(head)]
             pool = same or family
-            return max(pool, key=lambda e: e.order).key if pool else self._later_heads.get((cls, head))
+            if not pool:
+                return self._later_heads.get((cls, head))
+            # the article's main event is the one its headline names, even when the body
+            # names it only late ("Their meeting …" … "the Trump–Takaichi summit")
+            title = _content_words(self.doc.title or "")
+            in_title = [e for e in pool if e.words and e.words <= title]
+            if in_title:
+                return min(in_title, key=lambda e: e.order).key
+            earlier = [e for e in pool if last_seen(e) is not None]
+            if earlier:
+                return max(earlier, key=last_seen).key
+            return min(pool, key=lambda e: e.order).key  # named later in the text
         cands = [e for e in everything if last_seen(e) is not None]
         generic = head in self.trig["generic_agreement_heads"]
         pool = cands if generic else [e for e in cands if e.head == head] or cands
@@ -1096,16 +1138,50 @@ def _surface_tables(lex: Lexicon, nlp: Any) -> tuple[dict, dict]:
     return exact, lower
 
 
-def extract(document: Document, nlp: Any = None, lexicon: Lexicon | None = None) -> Extraction:
+def extract(document: Document, nlp: Any = None, lexicon: Lexicon | None = None, *,
+            known_people: Mapping[str, tuple[str, str]] | None = None,
+            parsed: Iterable[Any] | None = None) -> Extraction:
     """Extract entities and relations from one document.
 
     Args:
         document: the article, as returned by :func:`kg.reader.read_text` or ``read_document``.
         nlp: a spaCy pipeline; defaults to :func:`kg.nlp.load_nlp`.
         lexicon: gazetteers and triggers; defaults to :func:`kg.lexicon.load_lexicon`.
+        known_people: surname -> (person key, full name) from articles read before (see
+            :func:`people_index`), so "Chancellor Merz" alone joins "Friedrich Merz".
+        parsed: spaCy docs of ``Extractor.parser_input()``, parsed by the caller.
+
+    Example:
+        >>> ex = extract(read_text("Chile and Peru signed a fisheries accord."))  # doctest: +SKIP
+        >>> sorted(e.label for e in ex.entities)  # doctest: +SKIP
+        ['Chile', 'Peru', 'fisheries', 'fisheries accord']
     """
     if nlp is None:
         from .nlp import load_nlp
 
         nlp = load_nlp()
-    return Extractor(document, lexicon or load_lexicon(), nlp).run()
+    return Extractor(document, lexicon or load_lexicon(), nlp, known_people).run(parsed)
+
+
+def people_index(names: Iterable[tuple[str, str]]) -> dict[str, tuple[str, str]]:
+    """surname -> (person key, full name) for :func:`extract`'s ``known_people``.
+
+    ``names``: (person key, full name) pairs, e.g. the persons already in a store. A surname
+    shared by two known people is left out: it cannot say which one is meant.
+
+    >>> people_index([("person/friedrich-merz", "Friedrich Merz"), ("person/ana-merz", "Ana Merz")])
+    {}
+    >>> people_index([("person/olaf-scholz", "Olaf Scholz")])
+    {'Scholz': ('person/olaf-scholz', 'Olaf Scholz')}
+    """
+    out: dict[str, tuple[str, str]] = {}
+    clash: set[str] = set()
+    for key, full in names:
+        parts = full.split()
+        if len(parts) < 2:
+            continue
+        surname = parts[-1]
+        if surname in out and out[surname][0] != key:
+            clash.add(surname)
+        out.setdefault(surname, (key, full))
+    return {k: v for k, v in out.items() if k not in clash}

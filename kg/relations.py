@@ -19,7 +19,9 @@ if TYPE_CHECKING:  # pragma: no cover
 LEADER_KINDS = {"head_of_state", "head_of_government", "monarch", "org_head", "minister", "deputy_head",
                 "party_leader", "royal", "military"}
 OF_HEADS = {"part", "much", "most", "some", "rest", "outcome", "result", "core", "centre", "center",
-            "heart", "bulk", "half", "all", "many", "one", "two", "each", "none", "future", "side"}
+            "heart", "bulk", "half", "all", "many", "one", "two", "each", "none", "future", "side",
+            # "the members of Mercosur agreed", "Leaders of the Group of Seven agreed": the body acts
+            "member", "leader", "delegation", "government"}
 LOC_PREPS = {"in", "at", "near", "outside", "inside"}
 EVENT_PREPS = {"at", "during", "in", "to", "on", "after", "before", "ahead", "for"}
 QUOTES = {'"', "“", "”", "«", "»"}
@@ -718,7 +720,9 @@ class RelationFinder:
         for x in inner:
             if x.key and "/" not in x.key and x.kind in ("country", "org", "capital", "issue"):
                 x.key = self._inner_key(x)
-            if x.kind in ("person", "country", "org") and x.key:
+            if x.kind in ("person", "country", "org") and x.key and not (
+                    cls == "Agreement" and x.text in self.lex.capital_by_surface):
+                # "the Paris Agreement", "the Minsk accords": a city in the name is where it was signed
                 if cls == "Event" and x.start < head_i:
                     self._emit(x.key, "participantIn", key, "phrase:compound-participant", 0.75)
                 elif cls == "Agreement" and x.start < head_i and not m.extra.get("anaphoric"):
@@ -881,7 +885,9 @@ class RelationFinder:
                 if self.blocked(tok.head):
                     continue
                 members = self.subjects(tok.head)
-            elif tok.dep_ == "conj" or any(c.dep_ == "conj" for c in tok.children):
+            elif (tok.dep_ == "conj" or any(c.dep_ == "conj" for c in tok.children)) and any(
+                    c.lower_ == "other" for c in tok.children):
+                # "X, Y and six other members of Z"; not "the EU and the members of Mercosur"
                 root = tok
                 while root.dep_ in ("conj", "appos") and root.head is not root:
                     root = root.head

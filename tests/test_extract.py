@@ -801,3 +801,58 @@ def test_hyphenated_secretary_general_heads_the_organisation():
     ex = run(text)
     leads = [r for r in ex.relations if r.predicate == "leaderOf"]
     assert leads and leads[0].evidence.rule == "title:org_head"
+
+
+# ------------------------------------------------------------------ robustness on unseen phrasing
+
+
+def test_the_members_of_a_bloc_act_for_it_but_are_not_made_members_of_the_other_side():
+    text = "The European Union and the four founding members of Mercosur concluded a free trade agreement."
+    r = rels(text)
+    assert ("European Union", "partyTo", "free trade agreement") in r
+    assert ("Southern Common Market", "partyTo", "free trade agreement") in r
+    assert not any(p == "memberOf" for _, p, _ in r)
+
+
+def test_leaders_of_a_group_at_sentence_start_are_the_group():
+    text = "Leaders of the Group of Seven agreed on Thursday to lend Ukraine $50 billion."
+    assert "Leaders of the Group of Seven" not in ents(text)
+    assert ("Group of Seven", "supports", "Ukraine") in rels(text)
+
+
+def test_a_capital_in_an_agreement_name_is_not_a_party():
+    text = "The deal includes commitments on climate change under the Paris Agreement."
+    assert not any(p == "partyTo" for _, p, _ in rels(text))
+
+
+def test_a_name_after_a_title_is_a_person_even_if_a_city_has_that_name():
+    text = "Paraguay's President Santiago Peña attended the summit."
+    assert ents(text).get("Santiago Peña") == "Person"
+    assert "Chile" not in ents(text)
+    assert ("Santiago Peña", "leaderOf", "Paraguay") in rels(text)
+
+
+def test_two_bodies_joined_by_and_the_stay_two():
+    text = "The accord must be approved by the Council of the EU and the European Parliament."
+    orgs = of_class(text, "Organization")
+    assert "European Parliament" in orgs and not any(" and the " in o for o in orgs)
+
+
+def test_predicate_noun_phrase_names_nothing_new():
+    text = 'Chile and Peru signed a trade deal. Boric called the deal "a historic agreement".'
+    assert of_class(text, "Agreement") == ["trade deal"]
+
+
+def test_names_qualifying_a_place_noun_are_places():
+    text = "India and China agreed on patrols in the Depsang and Demchok areas of eastern Ladakh."
+    assert "Person" not in ents(text).values()
+
+
+def test_imposed_sanctions_on_a_country_opposes_it():
+    text = "Japan imposed new sanctions on Russia on Friday."
+    assert ("Japan", "opposes", "Russia") in rels(text)
+
+
+def test_supplying_a_commodity_is_not_support():
+    text = "Indonesia supplies most of the world's nickel."
+    assert not any(p == "supports" for _, p, _ in rels(text))
