@@ -227,7 +227,8 @@ class Extractor:
         gazetteer = self._gazetteer(span)
         # a name right after a title is a person even when a place has that name
         # ("President Santiago Peña"); names of known places or bodies stay what they are
-        own = set(taken) | {i for m in gazetteer if m.kind in ("org", "country") for i in range(m.start, m.end)}
+        own = set(taken) | {i for m in gazetteer if m.kind == "country" or m.kind == "org" and (
+            m.end - m.start > 1 or m.text.isupper()) for i in range(m.start, m.end)}
         for m in self._titled_persons(span, own):
             if take(m):
                 taken.update(i for i in range(m.extra["title_start"], m.start) if i not in own)
@@ -780,8 +781,18 @@ class Extractor:
                 if _looks_like_person_name(text) and tok.ent_type_ == "PERSON" and not m.extra.get("renamed"):
                     m.kind = "person"
                     return self._resolve_mention(s, m)
-                m.key = "org/" + slug(text)
-                self._new_entity(m.key, "Organization", text)
+                owner = self._institution_owner(s, m, text)
+                if owner:
+                    # "Iran's Foreign Ministry": one per country, named with the demonym
+                    country = lex.countries[owner]
+                    label = f"{country.demonyms[0]} {text}" if country.demonyms else f"{country.name} {text}"
+                    m.key = "org/" + slug(label)
+                    ent = self._new_entity(m.key, "Organization", label)
+                    ent.add_alias(f"{country.name}'s {text}")
+                    ent.add_alias(text)
+                else:
+                    m.key = "org/" + slug(text)
+                    self._new_entity(m.key, "Organization", text)
             for a in m.extra.get("acronyms", []):
                 self.acronyms[a] = m.key
                 self.entities[m.key].add_alias(a)
@@ -835,6 +846,24 @@ class Extractor:
         surface = _strip_possessive(surface)
         if surface != country.name:
             ent.add_alias(surface)
+
+    def _institution_owner(self, s: _Sentence, m: Mention, text: str) -> str | None:
+        """ISO code of the country a generic institution name belongs to ("Iran's Foreign
+        Ministry", "the Japanese Defence Ministry"), or None for a name of its own."""
+        generic = self.trig["generic_institution_words"]
+        if not all(w.lower() in generic for w in re.findall(r"[A-Za-z]+", text)):
+            return None
+        doc = s.span.doc
+        k = m.start - 1
+        if k >= s.span.start and doc[k].text in ("'s", "’s", "'", "’"):
+            k -= 1
+        if k < s.span.start:
+            return None
+        key = s.token_key.get(k) or ""
+        if key.startswith("country/"):
+            return key.split("/", 1)[1]
+        before = doc[k].text
+        return self.lex.demonym_by_surface.get(before) or self.lex.country_by_surface.get(before)
 
     def _renamed_as_org(self, s: _Sentence, m: Mention) -> bool:
         """'Viv Ansanm, the alliance led by …': an apposition says what kind of thing a name is."""

@@ -225,6 +225,9 @@ class RelationFinder:
 
     def _pronoun(self, tok: Token) -> list[str]:
         low = tok.lower_
+        reporter = self._reporter_of(tok)
+        if reporter:
+            return reporter
         if low in ("i", "we", "me", "us", "my", "our") and self.speaker:
             return list(self.speaker)
         if low in ("he", "she", "him", "her", "his", "hers"):
@@ -245,6 +248,32 @@ class RelationFinder:
             things = [k for k in self.subject_of_last if self.ex.entities[k].cls in (
                 "Country", "Organization", "Agreement")]
             return things[:1] or self._last({"Country", "Organization"})
+        return []
+
+    def _reporter_of(self, tok: Token) -> list[str]:
+        """'France said it backs ECOWAS', 'Milei said his government …': in a clause reported by
+        a named speaker, a matching third-person pronoun is that speaker."""
+        low = tok.lower_
+        clause = tok.head
+        if tok.dep_ == "poss":
+            clause = tok.head.head if tok.head.dep_ in ("nsubj", "nsubjpass") else None
+        elif tok.dep_ not in ("nsubj", "nsubjpass"):
+            return []
+        if clause is None or clause.dep_ != "ccomp" or clause.head.lemma_.lower() not in self.trig["reporting_verbs"]:
+            return []
+        wanted = {"he": {"Person"}, "she": {"Person"}, "his": {"Person"}, "her": {"Person"},
+                  "it": {"Country", "Organization"}, "its": {"Country", "Organization"}}.get(low)
+        if wanted is None:
+            return []
+        for c in clause.head.children:
+            if c.dep_ == "nsubj" and c.pos_ != "PRON":
+                found = [k for k, _ in self.ents_of(c, resolve_pronouns=False) if self._cls(k) in wanted]
+                if len(found) == 1:
+                    if low in ("he", "his", "she", "her"):
+                        wrong = "f" if low in ("he", "his") else "m"
+                        if self.gender.get(found[0]) == wrong:
+                            return []
+                    return found
         return []
 
     def _nominal(self, tok: Token, depth: int) -> list[tuple[str, float]]:
@@ -287,6 +316,14 @@ class RelationFinder:
                 if lemma in words or lemma in self.trig["company_anaphors"] or any(
                         lemma in a.lower().split() for a in ent.aliases):
                     return [(key, 0.7)]
+            if lemma in self.trig["generic_org_anaphors"]:
+                # "the bloc", "the alliance" after "ECOWAS": the latest organisation named,
+                # in this sentence ("Viv Ansanm, the alliance led by …") or before it
+                here = [s.token_key[i] for i in range(s.span.start, tok.i)
+                        if s.token_key.get(i) and self._cls(s.token_key[i]) == "Organization"]
+                latest = here[-1:] or self._last({"Organization"})
+                if latest:
+                    return [(latest[0], 0.6)]
         # "U.S. officials", "the Chinese delegation": a country's people speak for it
         if lemma in self.trig["people_nouns"] or low in self.trig["people_nouns"]:
             for c in kids:
@@ -453,6 +490,8 @@ class RelationFinder:
 
     def _choose(self, pred: str, fine: str | None, lemma: str, scls: str, ocls: str) -> tuple[str | None, Any]:
         actor = {"Person", "Country", "Organization"}
+        if lemma in ("chair", "head", "run", "command") and scls == "Person" and ocls == "Organization":
+            return "leaderOf", None  # "Tinubu, who chairs the bloc"
         if lemma == "lead" and ocls in ("Country", "Organization"):
             # "Kenya leads the force": a leading member; "Ruto leads Kenya": its leader
             if scls == "Person":
@@ -584,11 +623,17 @@ class RelationFinder:
                         if p.dep_ == "pobj":
                             found = self.ents_of(p) or self.owner_of(p)
                             targets.extend(found)
+        predicate, fine0, rule = spec["predicate"], spec.get("fine"), f"noun:{n.lemma_.lower()}"
+        if gov is not None and gov.lemma_.lower() in self.trig["reversing_verbs"]:
+            if predicate != "supports":
+                return
+            # "suspended aid to Niger", "cut funding for the agency": pressure, not help
+            predicate, fine0, rule = "opposes", None, f"noun:{gov.lemma_.lower()}-{n.lemma_.lower()}"
         for hk, hf in holders:
             for tk, tf in targets:
-                pred, fine = self._choose(spec["predicate"], spec.get("fine"), n.lemma_, self._cls(hk), self._cls(tk))
+                pred, fine = self._choose(predicate, fine0, n.lemma_, self._cls(hk), self._cls(tk))
                 if pred:
-                    self._emit(hk, pred, tk, f"noun:{n.lemma_.lower()}", 0.7 * hf * tf, fine)
+                    self._emit(hk, pred, tk, rule, 0.7 * hf * tf, fine)
 
     def _adjective_rule(self, a: Token, spec: dict) -> None:
         gov = a.head if a.dep_ in ("acomp", "attr", "amod", "oprd") else a
@@ -873,11 +918,13 @@ class RelationFinder:
             for c in tok.children:
                 if c.dep_ in ("compound", "poss", "nmod") and s.token_key.get(c.i):
                     org_keys.append(s.token_key[c.i])
-                if c.dep_ == "prep" and c.lower_ == "of":
+                if c.dep_ == "prep" and c.lower_ in ("of", "to"):
                     for p in c.children:
                         if p.dep_ == "pobj":
                             org_keys.extend(k for k, _ in self.ents_of(p))
-            org_keys = [k for k in org_keys if self._cls(k) == "Organization"]
+            # "members of OPEC" → memberOf; "the parties to the 2015 deal" → partyTo
+            org_keys = [k for k in org_keys if self._cls(k) == "Organization"
+                        or self._cls(k) == "Agreement" and tok.lemma_.lower() in ("party", "signatory")]
             if not org_keys:
                 continue
             members: list[tuple[str, float]] = []
@@ -897,7 +944,8 @@ class RelationFinder:
             for mk, mf in members:
                 for ok in org_keys:
                     if mk != ok:
-                        self._emit(mk, "memberOf", ok, "copula:member", 0.8 * mf)
+                        pred = "partyTo" if self._cls(ok) == "Agreement" else "memberOf"
+                        self._emit(mk, pred, ok, f"copula:{tok.lemma_.lower()}", 0.8 * mf)
 
     def _whose_title_rule(self) -> None:
         """'the Steel Producers Association, whose president is Claire Boudreau' → she leads it."""

@@ -856,3 +856,42 @@ def test_imposed_sanctions_on_a_country_opposes_it():
 def test_supplying_a_commodity_is_not_support():
     text = "Indonesia supplies most of the world's nickel."
     assert not any(p == "supports" for _, p, _ in rels(text))
+
+
+def test_pronoun_in_a_clause_reported_by_a_named_speaker_is_the_speaker():
+    text = ("Mali and Burkina Faso warned against an intervention. "
+            "France said it backs ECOWAS.")
+    r = rels(text)
+    assert ("France", "supports", "Economic Community of West African States") in r
+    assert ("Mali", "supports", "Economic Community of West African States") not in r
+
+
+def test_chairing_an_organisation_leads_it():
+    text = "ECOWAS met in Abuja. Nigerian President Bola Tinubu, who chairs the bloc, met envoys."
+    assert ("Bola Tinubu", "leaderOf", "Economic Community of West African States") in rels(text)
+
+
+def test_suspending_aid_to_a_country_is_pressure_not_support():
+    text = "The United States has suspended some aid to Niger."
+    r = rels(text)
+    assert ("United States", "opposes", "Niger") in r
+    assert ("United States", "supports", "Niger") not in r
+
+
+def test_the_parties_to_a_deal_in_apposition_are_parties():
+    text = ("Iran signed a nuclear deal in 2015. Britain, France and Germany, the European parties to "
+            "the 2015 nuclear deal, said they were ready to act.")
+    r = rels(text)
+    assert {("France", "partyTo", "nuclear deal"), ("Germany", "partyTo", "nuclear deal")} <= r
+
+
+def test_a_ministry_named_by_its_country_is_that_countrys_ministry():
+    text = "Iran's Foreign Ministry condemned the sanctions. Japan's Foreign Ministry welcomed them."
+    orgs = of_class(text, "Organization")
+    assert sorted(orgs) == ["Iranian Foreign Ministry", "Japanese Foreign Ministry"]
+
+
+def test_a_first_name_that_is_also_a_company_stays_a_first_name_after_a_title():
+    text = "IAEA Director General Rafael Grossi urged Iran to cooperate."
+    assert ents(text).get("Rafael Grossi") == "Person"
+    assert ("Rafael Grossi", "leaderOf", "International Atomic Energy Agency") in rels(text)
