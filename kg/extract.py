@@ -918,6 +918,15 @@ class Extractor:
         label = m.label or _clean_label(m.text)
         if not label:
             return
+        # "the Black Sea Grain Initiative, the wartime deal that …": an apposition renames it
+        head_tok = s.span.doc[m.extra.get("head_i", m.end - 1)]
+        if head_tok.dep_ == "appos":
+            named = next((x for x in s.mentions if x is not m and x.key and x.kind in (m.kind, "known")
+                          and x.start <= head_tok.head.i < x.end), None)
+            if named is not None and self.entities[named.key].cls == cls:
+                m.key = named.key
+                self.entities[named.key].add_alias(label)
+                return
         words = _content_words(label)
         head = m.extra.get("head") or next(
             (w for w in reversed(label.lower().split()) if w in AGREEMENT_NAME_HEADS | EVENT_NAME_HEADS

@@ -324,11 +324,18 @@ class RelationFinder:
                 latest = here[-1:] or self._last({"Organization"})
                 if latest:
                     return [(latest[0], 0.6)]
-        # "U.S. officials", "the Chinese delegation": a country's people speak for it
+        # "U.S. officials", "the Chinese delegation", "negotiators from Russia and Ukraine":
+        # a country's people speak for it
         if lemma in self.trig["people_nouns"] or low in self.trig["people_nouns"]:
             for c in kids:
                 if c.dep_ in ("compound", "amod", "poss", "nmod") and s.token_key.get(c.i):
                     return [(self._materialise(s.token_key[c.i]), 0.7)]
+            for c in kids:
+                if c.dep_ == "prep" and c.lower_ == "from":
+                    found = [(k, f * 0.7) for p in c.children if p.dep_ == "pobj"
+                             for k, f in self.ents_of(p, depth=depth + 1) if self._cls(k) in ("Country", "Organization")]
+                    if found:
+                        return found
         # "much of the meeting", "the outcome of the summit"
         if lemma in OF_HEADS or low in OF_HEADS:
             for c in kids:
@@ -374,6 +381,13 @@ class RelationFinder:
                         return self.ents_of(p)
         if any(c.dep_ == "nsubjpass" for c in v.children):
             return []
+        if v.dep_ in ("xcomp", "pcomp") and v.head is not v:
+            # object control: "directs it to help", "accused Russia of attacking": the object acts
+            up = v.head.head if v.head.pos_ == "ADP" and v.head.head is not v.head else v.head
+            if up.lemma_.lower() in self.trig["object_control_verbs"]:
+                for c in up.children:
+                    if c.dep_ == "dobj":
+                        return [(k, f * 0.9) for k, f in self.ents_of(c)]
         if v.dep_ in ("xcomp", "conj", "advcl", "pcomp") and v.head is not v:
             up = v.head.head if v.head.pos_ == "ADP" and v.head.head is not v.head else v.head
             return [(k, f * 0.9) for k, f in self.subjects(up, depth + 1)]
@@ -841,6 +855,8 @@ class RelationFinder:
         if cls == "Event" and not self.first_event_done and not m.extra.get("anaphoric"):
             self.first_event_done = True
             self.first_event = key
+            body = [x for x in self.ex.sentences if not x.heading]
+            self.first_event_in_lead = s in body[:2]
 
     def _participle_rules(self, key: str, cls: str, head: Token) -> None:
         """'a protest organised by WALHI against deforestation', 'a treaty signed by 120 states':
@@ -1011,6 +1027,8 @@ class RelationFinder:
                 ex.add_relation(sent, ckey, "locatedIn", ex.ensure_country("country/" + iso), "dateline:city-country", 0.8)
         if any(r.subject == first and r.predicate == "locatedIn" for r in ex.relations):
             return
+        if not getattr(self, "first_event_in_lead", False):
+            return  # an event first met deep in the story need not have happened in the dateline city
         key = "location/" + _slug(name)
         if key not in ex.entities:
             ex._new_entity(key, "Location", name)
