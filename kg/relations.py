@@ -228,6 +228,9 @@ class RelationFinder:
         reporter = self._reporter_of(tok)
         if reporter:
             return reporter
+        bound = self._bound_possessive(tok)
+        if bound:
+            return bound
         if low in ("i", "we", "me", "us", "my", "our") and self.speaker:
             return list(self.speaker)
         if low in ("he", "she", "him", "her", "his", "hers"):
@@ -249,6 +252,34 @@ class RelationFinder:
                 "Country", "Organization", "Agreement")]
             return things[:1] or self._last({"Country", "Organization"})
         return []
+
+    def _bound_possessive(self, tok: Token) -> list[str]:
+        """'Russia and China conducted their first joint patrol': a possessive in the object
+        of a clause is that clause's subject, when number and kind agree."""
+        low = tok.lower_
+        if tok.dep_ != "poss" or low not in ("their", "its", "his", "her"):
+            return []
+        node = tok.head
+        while node.dep_ in ("pobj", "prep", "compound", "amod", "conj", "appos") and node.head is not node:
+            node = node.head
+        if node.dep_ not in ("dobj", "attr", "oprd") and not (node.pos_ in ("VERB", "AUX")):
+            return []
+        verb = node if node.pos_ in ("VERB", "AUX") else node.head
+        if verb.pos_ not in ("VERB", "AUX") or any(c is tok.head for c in verb.children if c.dep_ == "nsubj"):
+            return []
+        subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if not subj or subj[0].pos_ == "PRON":
+            return []
+        found = [k for k, _ in self.ents_of(subj[0], resolve_pronouns=False)]
+        kinds = {"their": None, "its": {"Country", "Organization"}, "his": {"Person"}, "her": {"Person"}}[low]
+        if low == "their":
+            return found if len(found) >= 2 else []
+        found = [k for k in found if self._cls(k) in kinds]
+        if len(found) != 1:
+            return []
+        if low in ("his", "her") and self.gender.get(found[0]) == ("f" if low == "his" else "m"):
+            return []
+        return found
 
     def _reporter_of(self, tok: Token) -> list[str]:
         """'France said it backs ECOWAS', 'Milei said his government …': in a clause reported by

@@ -930,3 +930,12 @@ def test_dateline_city_is_the_venue_only_of_an_event_in_the_lead():
             "Next month a summit on steel is planned in Mexico City.\n")
     assert any(p == "locatedIn" and o == "Ottawa" for _, p, o in rels(lead))
     assert not any(p == "locatedIn" and o == "Ottawa" for _, p, o in rels(late))
+
+
+def test_their_in_the_object_is_the_subject_of_the_clause():
+    text = ("Foreign Minister Lars Rasmussen met Premier Jens Nielsen in Nuuk. "
+            "Russia and China conducted their first joint coast guard patrol in the Arctic in 2024.")
+    r = rels(text)
+    patrol = next(e.label for e in run(text).entities if e.cls == "Event" and "patrol" in e.label)
+    assert {("Russia", "participantIn", patrol), ("China", "participantIn", patrol)} <= r
+    assert ("Lars Rasmussen", "participantIn", patrol) not in r
