@@ -466,6 +466,8 @@ class Extractor:
             elif label == "ORG":
                 if not any(t.text[:1].isupper() for t in sp) or len(text) < 2:
                     continue
+                if len(sp) == 1 and sp[0].is_sent_start and sp[0].pos_ == "NOUN" and not sp[0].text.isupper():
+                    continue  # "Ships will call …": capitalised only because it starts the sentence
                 if any(t.lower_ in self.trig["event_heads"] for t in sp[-1:]):
                     continue
                 out.append(Mention(sp.start, sp.end, "org_ner", "", text))
@@ -480,11 +482,14 @@ class Extractor:
         return out
 
     def _names_a_place(self, sp: Span) -> bool:
-        """'the Depsang and Demchok areas', 'Kenscoff district': a name qualifying a place noun."""
+        """'the Depsang and Demchok areas', 'the town of Kenscoff': a name naming a place noun."""
         tok = sp.root
         while tok.dep_ == "conj" and tok.head is not tok:
             tok = tok.head
-        return tok.dep_ in ("compound", "nmod") and tok.head.lemma_.lower() in self.trig["place_nouns"]
+        places = self.trig["place_nouns"]
+        if tok.dep_ == "pobj" and tok.head.lower_ == "of":  # "the town of Kenscoff"
+            return tok.head.head.lemma_.lower() in places
+        return tok.dep_ in ("compound", "nmod") and tok.head.lemma_.lower() in places
 
     def _noun_phrases(self, span: Span, taken: set[int]) -> list[Mention]:
         """Agreements and events named by a noun phrase: 'a new bilateral framework for …'."""

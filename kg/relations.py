@@ -76,6 +76,7 @@ class RelationFinder:
         self._membership_rules()
         self._led_by_rule()
         self._whose_title_rule()
+        self._grouping_rule()
         self._event_agreement_topics()
         self._remember(s)
 
@@ -853,7 +854,7 @@ class RelationFinder:
                 if not found:
                     found = [(self.s.token_key[x.i], 0.8) for x in p.children
                              if x.dep_ == "compound" and self.s.token_key.get(x.i)]
-                if not found and cls == "Event":
+                if cls == "Event" and not any(self._cls(k) in ("Location", "Country") for k, _ in found):
                     for pp in p.children:  # "at a smelter in Morowali", "on the town of Kenscoff"
                         if pp.dep_ == "prep" and pp.lower_ in ("in", "of", "near"):
                             for q in pp.children:
@@ -933,13 +934,19 @@ class RelationFinder:
         """'Morowali, in Central Sulawesi province' → Morowali is located in Central Sulawesi."""
         here = self.s.token_key[tok.i]
         for c in tok.children:
-            if c.dep_ == "prep" and c.lower_ in ("in", "near", "off"):
+            if c.dep_ == "prep" and c.lower_ in ("in", "near", "off", "on", "along"):
                 for p in c.children:
-                    if p.dep_ == "pobj":
-                        for ok, of in self.ents_of(p) or [(self.s.token_key[x.i], 0.8) for x in p.children
-                                                          if x.dep_ == "compound" and self.s.token_key.get(x.i)]:
-                            if ok != here and self._cls(ok) in ("Location", "Country"):
-                                self._emit(here, "locatedIn", ok, f"prep:{c.lower_}-place", 0.7 * of)
+                    if p.dep_ != "pobj":
+                        continue
+                    found = self.ents_of(p) or [(self.s.token_key[x.i], 0.8) for x in p.children
+                                                if x.dep_ == "compound" and self.s.token_key.get(x.i)]
+                    if not found and p.lemma_.lower() in self.trig["place_nouns"] + ["shore", "coastline"]:
+                        found = self.owner_of(p)  # "Cam Ranh Bay, on Vietnam's south-central coast"
+                    elif c.lower_ in ("on", "along"):
+                        continue  # "on Friday", "on the agenda"
+                    for ok, of in found:
+                        if ok != here and self._cls(ok) in ("Location", "Country"):
+                            self._emit(here, "locatedIn", ok, f"prep:{c.lower_}-place", 0.7 * of)
 
     def _event_agreement_topics(self) -> None:
         """An agreement reached at (or as the outcome of) an event: the event is about its topics."""
@@ -993,6 +1000,25 @@ class RelationFinder:
                     if mk != ok:
                         pred = "partyTo" if self._cls(ok) == "Agreement" else "memberOf"
                         self._emit(mk, pred, ok, f"copula:{tok.lemma_.lower()}", 0.8 * mf)
+
+    def _grouping_rule(self) -> None:
+        """'the Quad, the security grouping of the United States, Japan, India and Australia':
+        a body described as a grouping of countries has them as members."""
+        s = self.s
+        for tok in s.span:
+            if tok.dep_ != "appos" or tok.lemma_.lower() not in self.trig["grouping_nouns"]:
+                continue
+            bodies = [k for k, _ in self.ents_of(tok.head) if self._cls(k) == "Organization"]
+            for c in tok.children:
+                if c.dep_ == "prep" and c.lower_ == "of":
+                    for p in c.children:
+                        if p.dep_ != "pobj":
+                            continue
+                        for mk, mf in self.ents_of(p):
+                            if self._cls(mk) in ("Country", "Organization"):
+                                for ok in bodies:
+                                    if ok != mk:
+                                        self._emit(mk, "memberOf", ok, "appos:grouping-of", 0.75 * mf)
 
     def _whose_title_rule(self) -> None:
         """'the Steel Producers Association, whose president is Claire Boudreau' → she leads it."""

@@ -939,3 +939,33 @@ def test_their_in_the_object_is_the_subject_of_the_clause():
     patrol = next(e.label for e in run(text).entities if e.cls == "Event" and "patrol" in e.label)
     assert {("Russia", "participantIn", patrol), ("China", "participantIn", patrol)} <= r
     assert ("Lars Rasmussen", "participantIn", patrol) not in r
+
+
+def test_a_grouping_of_countries_in_apposition_has_them_as_members():
+    text = "Hanoi is not part of the Quad, the security grouping of the United States, Japan, India and Australia."
+    r = rels(text)
+    quad = next(e.label for e in run(text).entities if e.cls == "Organization")
+    for country in ("United States", "Japan", "India", "Australia"):
+        assert (country, "memberOf", quad) in r
+    assert ("Vietnam", "memberOf", quad) not in r
+
+
+def test_a_place_on_a_countrys_coast_is_located_in_it():
+    text = "Cam Ranh Bay, on Vietnam's south-central coast, is one of the finest deep-water harbours."
+    assert ("Cam Ranh Bay", "locatedIn", "Vietnam") in rels(text)
+
+
+def test_an_event_at_a_site_in_a_place_is_located_there():
+    text = "Workers died in a 2023 explosion at a smelter in Morowali."
+    r = rels(text)
+    assert any(p == "locatedIn" and o == "Morowali" for _, p, o in r), r
+
+
+def test_the_town_of_a_name_is_a_place():
+    text = "Gangs carried out an attack on the town of Kenscoff last month."
+    assert ents(text).get("Kenscoff") == "Location"
+
+
+def test_a_capitalised_common_noun_starting_a_sentence_is_no_organisation():
+    text = "Ships will call at the port twice a year. Tankers queued outside."
+    assert "Organization" not in ents(text).values()
