@@ -1001,8 +1001,10 @@ class Extractor:
                 return max(earlier, key=last_seen).key
             return min(pool, key=lambda e: e.order).key  # named later in the text
         cands = [e for e in everything if last_seen(e) is not None]
-        generic = head in self.trig["generic_agreement_heads"]
-        pool = cands if generic else [e for e in cands if e.head == head] or cands
+        same = [e for e in cands if e.head == head]
+        # "the memorandum" may name a partnership signed as one; "the plan" names only a plan
+        pool = cands if head in self.trig["generic_agreement_heads"] else same or (
+            cands if head in self.trig["document_agreement_heads"] else [])
         if not pool:
             return self._later_heads.get((cls, head))  # cataphora: "the deal" before it is named
         return max(pool, key=last_seen).key

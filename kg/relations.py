@@ -77,6 +77,7 @@ class RelationFinder:
         self._led_by_rule()
         self._whose_title_rule()
         self._grouping_rule()
+        self._evaluation_rule()
         self._event_agreement_topics()
         self._remember(s)
 
@@ -668,6 +669,9 @@ class RelationFinder:
                     for p in c.children:
                         if p.dep_ == "pobj":
                             found = self.ents_of(p) or self.owner_of(p)
+                            owners = [o for o in self.owner_of(p) if any(x.dep_ == "poss" for x in p.children)]
+                            if owners and all(self._cls(k) in ("Issue", "") for k, _ in found):
+                                found = owners  # "support for Russia's defence industry" backs Russia
                             targets.extend(found)
         predicate, fine0, rule = spec["predicate"], spec.get("fine"), f"noun:{n.lemma_.lower()}"
         if gov is not None and gov.lemma_.lower() in self.trig["reversing_verbs"]:
@@ -1000,6 +1004,38 @@ class RelationFinder:
                     if mk != ok:
                         pred = "partyTo" if self._cls(ok) == "Agreement" else "memberOf"
                         self._emit(mk, pred, ok, f"copula:{tok.lemma_.lower()}", 0.8 * mf)
+
+    def _evaluation_rule(self) -> None:
+        """'Macron said the text was "unacceptable"', 'Sheinbaum called the tariffs "a mistake"':
+        a named speaker judging something with an evaluative word takes a stance on it."""
+        s = self.s
+        ev = self.trig["evaluative_words"]
+        for tok in s.span:
+            word = tok.lemma_.lower()
+            polarity = "supports" if word in ev["positive"] else "opposes" if word in ev["negative"] else None
+            if polarity is None or tok.dep_ not in ("acomp", "attr", "oprd") or any(
+                    c.dep_ == "neg" for c in tok.head.children):
+                continue
+            clause = tok.head
+            if tok.dep_ == "oprd":  # "called the tariffs a mistake": the caller judges the object
+                judged = [c for c in clause.children if c.dep_ == "dobj"]
+                holders = self.subjects(clause) if clause.lemma_.lower() in ("call", "describe", "label",
+                                                                              "brand", "deem", "consider") else []
+            else:  # "the text was unacceptable", in a clause a named speaker reports
+                judged = [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")]
+                holders = []
+                if clause.dep_ == "ccomp" and clause.head.lemma_.lower() in self.trig["reporting_verbs"]:
+                    holders = self.subjects(clause.head)
+                elif self.speaker and clause.dep_ == "ROOT":
+                    holders = [(k, 0.9) for k in self.speaker]  # '"These tariffs are unjustified," Carney said'
+            if not judged or not holders or self.blocked(clause):
+                continue
+            targets = self.ents_of(judged[0]) or self.owner_of(judged[0])
+            for hk, hf in holders:
+                for tk, tf in targets:
+                    pred, _ = self._choose(polarity, None, word, self._cls(hk), self._cls(tk))
+                    if pred and hk != tk:
+                        self._emit(hk, pred, tk, f"judges:{word}", 0.6 * hf * tf)
 
     def _grouping_rule(self) -> None:
         """'the Quad, the security grouping of the United States, Japan, India and Australia':

@@ -969,3 +969,35 @@ def test_the_town_of_a_name_is_a_place():
 def test_a_capitalised_common_noun_starting_a_sentence_is_no_organisation():
     text = "Ships will call at the port twice a year. Tankers queued outside."
     assert "Organization" not in ents(text).values()
+
+
+def test_a_speaker_judging_a_deal_unacceptable_opposes_it():
+    text = ("The EU and Mercosur signed a trade agreement. "
+            'President Emmanuel Macron said the agreement was "unacceptable in its current form".')
+    assert ("Emmanuel Macron", "opposes", "trade agreement") in rels(text)
+
+
+def test_calling_tariffs_a_mistake_opposes_them():
+    text = 'Mexican President Claudia Sheinbaum called the steel tariffs "a mistake".'
+    assert any(s == "Claudia Sheinbaum" and p == "opposes" for s, p, _ in rels(text))
+
+
+def test_a_quoted_judgement_belongs_to_the_speaker():
+    text = '"These sanctions are unjustified," Prime Minister Mark Carney said on Monday.'
+    assert ("Mark Carney", "opposes", "sanctions") in rels(text)
+
+
+def test_a_negated_judgement_is_no_stance():
+    text = 'President Emmanuel Macron said the sanctions were not "unacceptable".'
+    assert not any(p == "opposes" for _, p, _ in rels(text))
+
+
+def test_support_for_a_countrys_industry_supports_the_country():
+    text = "The G7 criticised China's support for Russia's defence industry."
+    assert ("China", "supports", "Russia") in rels(text)
+
+
+def test_the_plan_does_not_fall_back_to_another_agreement():
+    text = ("Biden and Zelensky signed a security agreement. The G7 agreed a loan plan. "
+            "The Kremlin condemned the plan.")
+    assert ("Kremlin", "opposes", "security agreement") not in rels(text)
