@@ -220,7 +220,10 @@ class Extractor:
             return True
 
         if s.heading:
-            s.mentions = [m for m in self._gazetteer(span) if m.kind in ("country", "org")]
+            # title case makes "U.S. Steel Tariffs" look like a company: headlines name
+            # countries and public bodies only
+            s.mentions = [m for m in self._gazetteer(span) if m.kind == "country" or m.kind == "org"
+                          and self.lex.orgs[m.key].kind != "company"]
             return
         for m in self._capitalised_names(span):
             take(m)
@@ -421,12 +424,23 @@ class Extractor:
         return out
 
     def _title_at(self, lows: list[str], i: int) -> int:
+        """Length in tokens of the title of office starting at ``lows[i]`` (0: none).
+
+        A rank word before a title ("Assistant Secretary of State", "Deputy Prime
+        Minister") is part of it when the longer reading covers more words.
+        """
+        best = 0
         for n in (4, 3, 2, 1):
             if i + n <= len(lows):
                 phrase = " ".join(lows[i:i + n]).replace(" - ", " ").replace("-", " ")
                 if phrase in self.lex.titles:
-                    return n
-        return 0
+                    best = n
+                    break
+        if i + 1 < len(lows) and lows[i] in self.trig["rank_words"]:
+            rest = self._title_at(lows, i + 1)
+            if rest and rest + 1 > best:
+                return rest + 1
+        return best
 
     def _is_known_non_person(self, text: str) -> bool:
         lex = self.lex
@@ -674,9 +688,11 @@ class Extractor:
                     s.mentions.append(Mention(t.i, t.i + 1, "person", "", t.text))
             s.mentions.sort(key=lambda m: (m.start, -m.end))
         self._later_heads: dict = {}
+        for s in self.sentences:
+            self._mark_given_names(s)
         for n, s in enumerate(self.sentences):
             for m in s.mentions:
-                if not m.extra.get("anaphoric"):
+                if not m.extra.get("anaphoric") and "named_as" not in m.extra:
                     self._resolve_mention(s, m)
                     if m.key and m.kind in ("agreement", "event"):
                         ent = self.entities.get(m.key)
@@ -691,12 +707,51 @@ class Extractor:
                     ent = self.entities.get(m.key)
                     if ent is not None and ent.cls in ("Agreement", "Event"):
                         ent.seen_at.append((n, m.start))
+                elif "named_as" in m.extra:
+                    other = m.extra["named_as"]
+                    if other.key and other.key in self.entities:
+                        m.key, m.kind = other.key, "known"
+                        self.entities[other.key].add_alias(_strip_possessive(m.text))
+                    else:
+                        self._resolve_mention(s, m)
             for m in s.mentions:  # phrases point from their head word only, so inner names win
                 if m.key and m.kind not in ("agreement", "event", "known") or m.key and m.extra.get("named"):
                     for i in range(m.start, m.end):
                         s.token_key.setdefault(i, m.key)
                 elif m.key:
                     s.token_key[m.extra.get("head_i", m.start)] = m.key
+
+    def _mark_given_names(self, s: _Sentence) -> None:
+        """'… which Canadians call CUSMA', 'the Quad, also known as …': the name given is
+        another name of the thing described, resolved with it."""
+        by_token = {i: m for m in s.mentions for i in range(m.start, m.end)}
+        for v in s.span:
+            lemma = v.lemma_.lower()
+            names, anchor = [], None
+            if lemma in ("call", "name", "dub", "nickname", "rename"):
+                names = [c for c in v.children if c.dep_ in ("dobj", "oprd")]
+                clause = v
+                while clause.dep_ == "conj" and clause.head is not clause:
+                    clause = clause.head
+                if clause.dep_ == "relcl" and any(c.lower_ in ("which", "that", "what") for c in v.children):
+                    anchor = clause.head
+            elif lemma == "know" and v.dep_ == "acl":
+                names = [p for c in v.children if c.dep_ == "prep" and c.lower_ == "as"
+                         for p in c.children if p.dep_ == "pobj"]
+                anchor = v.head
+            if anchor is None:
+                continue
+            target = by_token.get(anchor.i)
+            for tok in names:
+                m = by_token.get(tok.i)
+                if m is not None and target is not None and m is not target and m.kind in (
+                        "org_ner", "org", "location", "agreement") and target.kind in ("agreement", "org", "event"):
+                    m.extra["named_as"] = target
+
+    def _dateline_city(self) -> str:
+        """The dateline's city in lower case ("tromsø" for "TROMSØ, Norway"), or ''."""
+        place = self.doc.dateline_place or ""
+        return place.split(",")[0].strip().lower()
 
     def _person_key(self, text: str) -> tuple[str, str]:
         full_names, tokens_to_person = self._person_index
@@ -720,7 +775,8 @@ class Extractor:
             text = _strip_possessive(m.text)
             if text in full_names or text in tokens_to_person:
                 m.kind = "person"
-            elif m.kind == "org_ner" and (text in lex.cities or text in lex.capital_by_surface):
+            elif m.kind == "org_ner" and (text in lex.cities or text in lex.capital_by_surface
+                                          or text.lower() == self._dateline_city()):
                 m.kind = "location"
         if m.kind == "person" and len(_strip_possessive(m.text).split()) == 1 and tok.ent_type_ != "PERSON" \
                 and _strip_possessive(m.text) not in tokens_to_person \

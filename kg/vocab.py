@@ -31,8 +31,14 @@ __all__ = [
 ]
 
 
+_SPELLED = str.maketrans({"ø": "o", "Ø": "O", "æ": "ae", "Æ": "Ae", "œ": "oe", "Œ": "Oe", "ł": "l", "Ł": "L",
+                          "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th", "Þ": "Th", "ı": "i"})
+
+
 def slug(text: str) -> str:
     """Lower-case ASCII slug of a name, stable across runs and articles."""
+    # letters NFKD does not decompose ("Tromsø", "Łódź", "Straße") are spelt out first
+    text = text.translate(_SPELLED).replace("ß", "ss")
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     text = text.lower().replace("&", " and ").replace("+", " plus ")
     text = re.sub(r"'s\b", "s", text)

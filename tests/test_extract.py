@@ -1001,3 +1001,41 @@ def test_the_plan_does_not_fall_back_to_another_agreement():
     text = ("Biden and Zelensky signed a security agreement. The G7 agreed a loan plan. "
             "The Kremlin condemned the plan.")
     assert ("Kremlin", "opposes", "security agreement") not in rels(text)
+
+
+def test_a_name_given_in_a_relative_clause_is_an_alias():
+    text = ("Canada and Mexico signed the trade agreement in 2018. "
+            "The agreement, which Canadians call CUSMA, governs trade.")
+    agreement = entity(text, "trade agreement")
+    assert "CUSMA" in agreement.aliases
+    assert "Organization" not in ents(text).values()
+
+
+def test_also_known_as_names_the_same_body():
+    text = "The Quad, also known as the Quadrilateral Security Dialogue, met in Tokyo."
+    assert len(of_class(text, "Organization")) == 1
+
+
+def test_rank_word_before_a_title_belongs_to_the_title():
+    text = "Assistant Secretary of State Rebecca Dalton spoke for the United States."
+    assert "State" not in ents(text)
+    assert ents(text).get("Rebecca Dalton") == "Person"
+
+
+def test_headline_title_case_makes_no_company():
+    text = "Canada Hits Back at U.S. Steel Tariffs\n\nOTTAWA, March 9 — Canada raised tariffs on Monday.\n"
+    assert "United States Steel" not in ents(text)
+
+
+def test_the_dateline_city_named_again_is_a_place_not_an_organisation():
+    text = ("TROMSØ, Norway, May 20 — Ministers met on Wednesday.\n\n"
+            "An assessment presented in Tromsø found that the Arctic is warming.\n")
+    assert "Organization" not in ents(text).values()
+
+
+def test_slugs_spell_out_letters_without_decomposition():
+    from kg.vocab import slug
+
+    assert slug("Tromsø") == "tromso"
+    assert slug("Łódź") == "lodz"
+    assert slug("Straße") == "strasse"
