@@ -295,7 +295,8 @@ class Extractor:
         if any(t.pos_ == "PROPN" and t.text[:1].isupper() and t.i != sp.start for t in sp):
             return False
         root = sp.root
-        return root.pos_ in ("NOUN", "PROPN", "ADJ", "VERB") and root.dep_ != "amod" or root.dep_ == "compound"
+        return (root.pos_ in ("NOUN", "PROPN", "ADJ", "VERB") and root.dep_ != "amod"
+                or root.dep_ == "compound")
 
     def _capitalised_names(self, span: Span) -> list[Mention]:
         """Proper names whose last word tells the class: '… Council', '… Treaty', '… Forum'."""
@@ -345,8 +346,8 @@ class Extractor:
                         head = "organization"
                     # "… Party of Vietnam To Lam": a place name closes "X of Y"; a name may follow
                     rest = start + at + 2
-                    if rest < end and toks[rest].text in self.lex.country_by_surface | self.lex.regions.keys() \
-                            and rest + 1 < end and toks[rest + 1].text[:1].isupper():
+                    places = self.lex.country_by_surface.keys() | self.lex.regions.keys()
+                    if rest + 1 < end and toks[rest].text in places and toks[rest + 1].text[:1].isupper():
                         end = rest + 1
                         words = words[:at + 3]
                 if head in AGREEMENT_NAME_HEADS or toks[end - 1].like_num and words[-2] in (
@@ -571,9 +572,10 @@ class Extractor:
         # a phrase made only of names ("U.S.–Japan partnership") is a relationship, not an agreement
         named_only = content and all(t.ent_type_ in ("GPE", "PERSON", "NORP", "ORG") or t.text in DASHES
                                      for t in content)
-        if det is not None and det.lower_ in ("a", "an") and (head.dep_ == "oprd" or head.dep_ == "attr" and any(
-                c.dep_ == "nsubj" and c.lemma_.lower() in self.trig["agreement_heads"] + self.trig["event_heads"]
-                for c in head.head.children)):
+        thing_heads = self.trig["agreement_heads"] + self.trig["event_heads"]
+        predicative = head.dep_ == "oprd" or head.dep_ == "attr" and any(
+            c.dep_ == "nsubj" and c.lemma_.lower() in thing_heads for c in head.head.children)
+        if det is not None and det.lower_ in ("a", "an") and predicative:
             return None  # "called the deal a win-win agreement": says what it is, names nothing new
         if kind == "agreement" and head.lower_ in self.trig["weak_agreement_heads"]:
             has_prep = right_end > head.i + 1
@@ -680,7 +682,8 @@ class Extractor:
         for s in self.sentences:
             if s.heading:
                 continue
-            covered = {i for m in s.mentions if m.kind not in ("agreement", "event") for i in range(m.start, m.end)}
+            covered = {i for m in s.mentions if m.kind not in ("agreement", "event")
+                       for i in range(m.start, m.end)}
             for t in s.span:
                 # the tagger often reads a sentence-initial surname as a common noun ("Trump defended …")
                 if t.i not in covered and (t.pos_ == "PROPN" or t.pos_ == "NOUN" and t.is_sent_start) \
@@ -744,8 +747,9 @@ class Extractor:
             target = by_token.get(anchor.i)
             for tok in names:
                 m = by_token.get(tok.i)
-                if m is not None and target is not None and m is not target and m.kind in (
-                        "org_ner", "org", "location", "agreement") and target.kind in ("agreement", "org", "event"):
+                if m is not None and target is not None and m is not target \
+                        and m.kind in ("org_ner", "org", "location", "agreement") \
+                        and target.kind in ("agreement", "org", "event"):
                     m.extra["named_as"] = target
 
     def _dateline_city(self) -> str:
@@ -783,7 +787,8 @@ class Extractor:
                 and not ("title_start" in m.extra and _strip_possessive(m.text) in self.known_people):
             m.key = ""
             return  # a lone capitalised word after a title, unconfirmed by NER or a full name
-        if m.kind == "person" and (self._renamed_as_org(s, m) or _strip_possessive(m.text) in self._org_names):
+        if m.kind == "person" and (self._renamed_as_org(s, m)
+                                   or _strip_possessive(m.text) in self._org_names):
             m.kind = "org"
             m.extra["renamed"] = True
             self._org_names.add(_strip_possessive(m.text))
@@ -819,7 +824,8 @@ class Extractor:
                 m.key = "location/" + slug(name)
                 self._new_entity(m.key, "Location", name)
                 m.kind = "location"
-                if tok.dep_ in ("amod", "compound") and tok.head.lemma_.lower() not in self.trig["event_heads"]:
+                if tok.dep_ in ("amod", "compound") \
+                        and tok.head.lemma_.lower() not in self.trig["event_heads"]:
                     self.entities[m.key].keep = getattr(self.entities[m.key], "keep", False) and True
         elif m.kind == "demonym":
             iso = lex.demonym_by_surface[m.text]
@@ -882,7 +888,8 @@ class Extractor:
         elif m.kind == "issue":
             root = s.span.doc[m.start:m.end].root
             standalone = root.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj", "conj", "attr", "appos") \
-                and root.head.pos_ != "NOUN" or root.dep_ == "pobj" and root.head.lower_ in ("on", "over", "about")
+                and root.head.pos_ != "NOUN" \
+                or root.dep_ == "pobj" and root.head.lower_ in ("on", "over", "about")
             self.issue_entity(m.key, m.text, standalone)
         elif m.kind in ("agreement", "event"):
             self._resolve_phrase(s, m)
@@ -962,7 +969,8 @@ class Extractor:
         if dep in ("nsubj", "nsubjpass", "poss", "dobj", "appos", "agent", "dative"):
             return True
         if dep == "compound":
-            return head.head.lower_ in self.trig["people_nouns"] or head.head.lemma_ in self.trig["people_nouns"]
+            people = self.trig["people_nouns"]
+            return head.head.lower_ in people or head.head.lemma_ in people
         if dep == "pobj":
             prep = head.head.lower_
             return prep in ("between", "with", "from", "by", "against", "on", "toward", "towards", "for")

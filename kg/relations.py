@@ -22,6 +22,7 @@ OF_HEADS = {"part", "much", "most", "some", "rest", "outcome", "result", "core",
             "heart", "bulk", "half", "all", "many", "one", "two", "each", "none", "future", "side",
             # "the members of Mercosur agreed", "Leaders of the Group of Seven agreed": the body acts
             "member", "leader", "delegation", "government"}
+ACTOR_CLASSES = ("Person", "Country", "Organization")
 LOC_PREPS = {"in", "at", "near", "outside", "inside"}
 EVENT_PREPS = {"at", "during", "in", "to", "on", "after", "before", "ahead", "for"}
 QUOTES = {'"', "“", "”", "«", "»"}
@@ -62,7 +63,8 @@ class RelationFinder:
                 self._under_agreement(tok)
                 self._event_venue(tok)
                 self._topic_clause(tok)
-            if tok.pos_ in ("PROPN", "NOUN") and s.token_key.get(tok.i) and self._cls(s.token_key[tok.i]) == "Location":
+            key = s.token_key.get(tok.i)
+            if tok.pos_ in ("PROPN", "NOUN") and key and self._cls(key) == "Location":
                 self._location_in(tok)
             if tok.pos_ in ("NOUN", "PROPN") and (lemma in self.nouns or tok.lower_ in self.nouns):
                 self._noun_rule(tok, self.nouns.get(lemma) or self.nouns[tok.lower_])
@@ -71,7 +73,7 @@ class RelationFinder:
         for m in s.mentions:
             if m.kind == "person" and m.key:
                 self._leader_rule(m)
-            if m.key and self.ex.entities.get(m.key) and self.ex.entities[m.key].cls in ("Event", "Agreement"):
+            if m.key and self._cls(m.key) in ("Event", "Agreement"):
                 self._phrase_rules(m)
         self._membership_rules()
         self._led_by_rule()
@@ -177,12 +179,14 @@ class RelationFinder:
         for tok in s.span:
             if tok.lower_ == "according" and tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].lower_ == "to":
                 pobj = [c for c in tok.doc[tok.i + 1].children if c.dep_ == "pobj"]
-                if pobj and not self.ents_of(pobj[0]) and pobj[0].lemma_.lower() in self.trig["unnamed_sources"]:
+                if pobj and not self.ents_of(pobj[0]) \
+                        and pobj[0].lemma_.lower() in self.trig["unnamed_sources"]:
                     return True
         return False
 
     # ------------------------------------------------------------------ noun phrase → entities
-    def ents_of(self, tok: Token, *, resolve_pronouns: bool = True, depth: int = 0) -> list[tuple[str, float]]:
+    def ents_of(self, tok: Token, *, resolve_pronouns: bool = True,
+                depth: int = 0) -> list[tuple[str, float]]:
         """The entities a noun phrase headed by ``tok`` refers to, with a confidence factor."""
         if depth > 4:
             return []
@@ -264,7 +268,7 @@ class RelationFinder:
         node = tok.head
         while node.dep_ in ("pobj", "prep", "compound", "amod", "conj", "appos") and node.head is not node:
             node = node.head
-        if node.dep_ not in ("dobj", "attr", "oprd") and not (node.pos_ in ("VERB", "AUX")):
+        if node.dep_ not in ("dobj", "attr", "oprd") and node.pos_ not in ("VERB", "AUX"):
             return []
         verb = node if node.pos_ in ("VERB", "AUX") else node.head
         if verb.pos_ not in ("VERB", "AUX") or any(c is tok.head for c in verb.children if c.dep_ == "nsubj"):
@@ -292,7 +296,8 @@ class RelationFinder:
             clause = tok.head.head if tok.head.dep_ in ("nsubj", "nsubjpass") else None
         elif tok.dep_ not in ("nsubj", "nsubjpass"):
             return []
-        if clause is None or clause.dep_ != "ccomp" or clause.head.lemma_.lower() not in self.trig["reporting_verbs"]:
+        if clause is None or clause.dep_ != "ccomp" \
+                or clause.head.lemma_.lower() not in self.trig["reporting_verbs"]:
             return []
         wanted = {"he": {"Person"}, "she": {"Person"}, "his": {"Person"}, "her": {"Person"},
                   "it": {"Country", "Organization"}, "its": {"Country", "Organization"}}.get(low)
@@ -366,7 +371,8 @@ class RelationFinder:
             for c in kids:
                 if c.dep_ == "prep" and c.lower_ == "from":
                     found = [(k, f * 0.7) for p in c.children if p.dep_ == "pobj"
-                             for k, f in self.ents_of(p, depth=depth + 1) if self._cls(k) in ("Country", "Organization")]
+                             for k, f in self.ents_of(p, depth=depth + 1)
+                             if self._cls(k) in ("Country", "Organization")]
                     if found:
                         return found
         # "much of the meeting", "the outcome of the summit"
@@ -509,9 +515,10 @@ class RelationFinder:
         base = 0.8
         for sk, sf in subjects:
             for ok, of, t in objects:
-                if t.head.dep_ == "prep" and f"prep:{t.head.lower_}" not in specs and self._cls(ok) != "Event":
+                ocls = self._cls(ok)
+                if t.head.dep_ == "prep" and f"prep:{t.head.lower_}" not in specs and ocls != "Event":
                     continue  # "met Ruto at State House": a place or time phrase, not a partner
-                pred, fine = self._choose(spec["predicate"], spec.get("fine"), lemma, self._cls(sk), self._cls(ok))
+                pred, fine = self._choose(spec["predicate"], spec.get("fine"), lemma, self._cls(sk), ocls)
                 if pred:
                     self._emit(sk, pred, ok, f"verb:{lemma}", base * sf * of, fine)
         # "X and Y met", "they held talks": a meeting among the subjects
@@ -521,7 +528,8 @@ class RelationFinder:
                 for b, fb in subjects[i + 1:]:
                     self._emit(a, "meetsWith", b, f"verb:{lemma}-plural", 0.75 * fa * fb)
         # "attended in person": the event under discussion
-        if spec["predicate"] == "participantIn" and not objects and lemma in ("attend", "participate", "chair"):
+        if spec["predicate"] == "participantIn" and not objects \
+                and lemma in ("attend", "participate", "chair"):
             last = self._last({"Event"})
             for sk, sf in subjects:
                 for ek in last:
@@ -535,7 +543,8 @@ class RelationFinder:
                 for b in people[i + 1:]:
                     self._emit(a, "meetsWith", b, f"verb:{lemma}-together", 0.55)
 
-    def _choose(self, pred: str, fine: str | None, lemma: str, scls: str, ocls: str) -> tuple[str | None, Any]:
+    def _choose(self, pred: str, fine: str | None, lemma: str, scls: str,
+                ocls: str) -> tuple[str | None, Any]:
         actor = {"Person", "Country", "Organization"}
         if lemma in ("chair", "head", "run", "command") and scls == "Person" and ocls == "Organization":
             return "leaderOf", None  # "Tinubu, who chairs the bloc"
@@ -545,11 +554,13 @@ class RelationFinder:
                 return "leaderOf", None
             return ("memberOf", None) if ocls == "Organization" and scls in actor else (None, None)
         if ocls == "Event":
-            if pred in ("participantIn", "meetsWith", "partyTo") or lemma in ("join", "lead", "open", "address"):
+            if pred in ("participantIn", "meetsWith", "partyTo") \
+                    or lemma in ("join", "lead", "open", "address"):
                 return "participantIn", fine if pred == "participantIn" else None
             return None, None
         if pred == "participantIn" and ocls in actor:
-            if lemma in ("host", "receive", "visit") and ocls in ("Person",) or lemma == "host" and ocls in actor:
+            if lemma in ("host", "receive", "visit") and ocls == "Person" \
+                    or lemma == "host" and ocls in actor:
                 return "meetsWith", "receives" if lemma in ("host", "receive") else None
             return None, None
         if pred == "partyTo" and ocls == "Organization" and lemma == "join":
@@ -578,7 +589,8 @@ class RelationFinder:
                         for ok, of in self.ents_of(p):
                             if self._cls(ok) in ("Location", "Country"):
                                 for e in events:
-                                    self._emit(e, "locatedIn", ok, f"verb:{v.lemma_}-{c.lower_}-venue", 0.7 * of)
+                                    rule = f"verb:{v.lemma_}-{c.lower_}-venue"
+                                    self._emit(e, "locatedIn", ok, rule, 0.7 * of)
 
     def _under_agreement(self, v: Token) -> None:
         """'Under the compensation plan, Iraq will cut …': the subject is bound by the agreement,
@@ -669,7 +681,8 @@ class RelationFinder:
                     for p in c.children:
                         if p.dep_ == "pobj":
                             found = self.ents_of(p) or self.owner_of(p)
-                            owners = [o for o in self.owner_of(p) if any(x.dep_ == "poss" for x in p.children)]
+                            possessed = any(x.dep_ == "poss" for x in p.children)
+                            owners = self.owner_of(p) if possessed else []
                             if owners and all(self._cls(k) in ("Issue", "") for k, _ in found):
                                 found = owners  # "support for Russia's defence industry" backs Russia
                             targets.extend(found)
@@ -700,7 +713,8 @@ class RelationFinder:
                         targets.extend(self.ents_of(p))
         for hk, hf in holders:
             for tk, tf in targets:
-                pred, fine = self._choose(spec["predicate"], spec.get("fine"), a.lower_, self._cls(hk), self._cls(tk))
+                pred, fine = self._choose(spec["predicate"], spec.get("fine"), a.lower_,
+                                          self._cls(hk), self._cls(tk))
                 if pred:
                     self._emit(hk, pred, tk, f"adj:{a.lower_}", 0.7 * hf * tf, fine)
 
@@ -713,7 +727,8 @@ class RelationFinder:
         nouns: list[Token] = []
         if title_start is not None:
             title_toks = list(doc[title_start:m.extra.get("title_end", m.start)])
-            title_text = " ".join(t.lower_ for t in title_toks if t.text != ",").replace(" - ", " ").replace("-", " ")
+            title_text = " ".join(t.lower_ for t in title_toks if t.text != ",")
+            title_text = title_text.replace(" - ", " ").replace("-", " ")
         else:
             # "Name, the Title of X" / "Title Name" parsed as appos or compound
             title_toks = []
@@ -852,7 +867,8 @@ class RelationFinder:
             if c.dep_ != "prep":
                 continue
             objs = [p for p in c.children if p.dep_ == "pobj"]
-            located = head.lemma_.lower() in self.trig["located_events"] or head.lower_ in self.trig["located_events"]
+            located = head.lemma_.lower() in self.trig["located_events"] \
+                or head.lower_ in self.trig["located_events"]
             for p in objs:
                 found = self.ents_of(p)
                 if not found:
@@ -871,15 +887,17 @@ class RelationFinder:
                             self._emit(key, "locatedIn", ok, f"phrase:{c.lower_}-target-place", 0.65 * of)
                 for ok, of in found:
                     ocls = self._cls(ok)
-                    if cls == "Event" and c.lower_ in LOC_PREPS | ({"to"} if head.lemma_ in (
-                            "visit", "trip", "tour", "mission") else set()) and ocls in ("Location", "Country"):
+                    venue_preps = LOC_PREPS | ({"to"} if head.lemma_ in ("visit", "trip", "tour", "mission")
+                                               else set())
+                    if cls == "Event" and c.lower_ in venue_preps and ocls in ("Location", "Country"):
                         self._emit(key, "locatedIn", ok, f"phrase:{c.lower_}-venue", 0.75 * of)
-                    elif cls == "Event" and c.lower_ == "by" and ocls in ("Person", "Country", "Organization"):
+                    elif cls == "Event" and c.lower_ == "by" and ocls in ACTOR_CLASSES:
                         self._emit(ok, "participantIn", key, "phrase:by-agent", 0.7 * of)
                     elif c.lower_ == "between" and ocls in ("Person", "Country", "Organization"):
                         pred = "participantIn" if cls == "Event" else "partyTo"
                         self._emit(ok, pred, key, "phrase:between", 0.7 * of)
-                    elif ocls == "Issue" and (c.lower_ in ISSUE_PREPS or c.lower_ == "against" and cls == "Event"):
+                    elif ocls == "Issue" and (c.lower_ in ISSUE_PREPS
+                                              or c.lower_ == "against" and cls == "Event"):
                         self._emit(key, "concerns", ok, f"phrase:{c.lower_}-topic", 0.7 * of)
             if c.lower_ == "between":
                 pairs = [k for p in objs for k, _ in self.ents_of(p) if self._cls(k) in (
@@ -1019,15 +1037,16 @@ class RelationFinder:
             clause = tok.head
             if tok.dep_ == "oprd":  # "called the tariffs a mistake": the caller judges the object
                 judged = [c for c in clause.children if c.dep_ == "dobj"]
-                holders = self.subjects(clause) if clause.lemma_.lower() in ("call", "describe", "label",
-                                                                              "brand", "deem", "consider") else []
+                naming = clause.lemma_.lower() in ("call", "describe", "label", "brand", "deem", "consider")
+                holders = self.subjects(clause) if naming else []
             else:  # "the text was unacceptable", in a clause a named speaker reports
                 judged = [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")]
                 holders = []
                 if clause.dep_ == "ccomp" and clause.head.lemma_.lower() in self.trig["reporting_verbs"]:
                     holders = self.subjects(clause.head)
                 elif self.speaker and clause.dep_ == "ROOT":
-                    holders = [(k, 0.9) for k in self.speaker]  # '"These tariffs are unjustified," Carney said'
+                    # '"These tariffs are unjustified," Carney said'
+                    holders = [(k, 0.9) for k in self.speaker]
             if not judged or not holders or self.blocked(clause):
                 continue
             targets = self.ents_of(judged[0]) or self.owner_of(judged[0])
@@ -1076,7 +1095,8 @@ class RelationFinder:
         """'the alliance led by X', 'a force commanded by X' → X leads it."""
         s = self.s
         for v in s.span:
-            if v.lemma_.lower() not in ("lead", "command", "head", "chair", "run") or v.dep_ not in ("acl", "relcl"):
+            if v.lemma_.lower() not in ("lead", "command", "head", "chair", "run") \
+                    or v.dep_ not in ("acl", "relcl"):
                 continue
             if self.blocked(v):
                 continue
@@ -1117,7 +1137,8 @@ class RelationFinder:
             iso = ex.lex.country_by_surface.get(parts[1])
             ckey = "location/" + _slug(next((c for c in (ex.lex.cities.get(name, (None,))[0],) if c), name))
             if iso and ckey in ex.entities:
-                ex.add_relation(sent, ckey, "locatedIn", ex.ensure_country("country/" + iso), "dateline:city-country", 0.8)
+                country = ex.ensure_country("country/" + iso)
+                ex.add_relation(sent, ckey, "locatedIn", country, "dateline:city-country", 0.8)
         if any(r.subject == first and r.predicate == "locatedIn" for r in ex.relations):
             return
         if not getattr(self, "first_event_in_lead", False):

@@ -607,7 +607,8 @@ def test_relative_clause_of_an_agreement_gives_its_topics():
 def test_what_qualifies_a_topic_is_not_a_topic():
     # "which are vital for semiconductors" describes the minerals, not what the pact is about
     text = ("Japan and Australia signed a lithium pact on Friday. "
-            "The pact provides for joint stockpiles of critical minerals, which are vital for semiconductors.")
+            "The pact provides for joint stockpiles of critical minerals, "
+            "which are vital for semiconductors.")
     topics = {o for s, p, o in rels(text) if p == "concerns"}
     assert "critical minerals" in topics
     assert "semiconductors" not in topics
@@ -735,7 +736,8 @@ def test_organisation_name_stops_before_a_weekday():
 
 
 def test_no_break_spaces_do_not_derail_the_parse_and_offsets_stay_exact():
-    text = "Central to the talks was the\u00a0$5 billion trade agreement the two countries signed, said Japan and Canada."
+    text = ("Central to the talks was the\u00a0$5 billion trade agreement the two countries signed, "
+            "said Japan and Canada.")
     ex = run(text)
     for r in ex.relations:
         ev = r.evidence
@@ -911,12 +913,11 @@ def test_a_request_to_act_is_not_the_act():
 
 def test_negotiators_from_countries_speak_for_them():
     text = "President Recep Tayyip Erdogan hosted negotiators from Russia and Ukraine in Istanbul."
-    r = rels(text)
     assert met(text, "Recep Tayyip Erdogan", "Russia") and met(text, "Recep Tayyip Erdogan", "Ukraine")
 
 
 def test_an_appositive_description_of_a_named_agreement_is_an_alias():
-    text = ("Russia quit the Black Sea Grain Initiative, the wartime deal that allowed grain exports, in 2023.")
+    text = "Russia quit the Black Sea Grain Initiative, the wartime deal that allowed grain exports, in 2023."
     agreements = [e for e in run(text).entities if e.cls == "Agreement"]
     assert [a.label for a in agreements] == ["Black Sea Grain Initiative"]
     assert "wartime deal" in agreements[0].aliases
@@ -942,7 +943,8 @@ def test_their_in_the_object_is_the_subject_of_the_clause():
 
 
 def test_a_grouping_of_countries_in_apposition_has_them_as_members():
-    text = "Hanoi is not part of the Quad, the security grouping of the United States, Japan, India and Australia."
+    text = ("Hanoi is not part of the Quad, the security grouping of the United States, Japan, India "
+            "and Australia.")
     r = rels(text)
     quad = next(e.label for e in run(text).entities if e.cls == "Organization")
     for country in ("United States", "Japan", "India", "Australia"):
