@@ -325,7 +325,7 @@ class Extractor:
                     break
             end = last_cap + 1
             start = i
-            # "General Secretary of the Communist Party of Vietnam To Lam": the office is
+            # "General Secretary of the Communist Party of China Xi Jinping": the office is
             # not part of the organisation's name (the person is read by _titled_persons)
             lows = [x.lower_ for x in toks]
             n = self._title_at(lows, start)
@@ -372,7 +372,7 @@ class Extractor:
         return out
 
     def _titled_persons(self, span: Span, taken: set[int]) -> list[Mention]:
-        """'Prime Minister Sanae Takaichi', 'Its energy minister, Nurlan Seitkali' — a title then a name."""
+        """'Prime Minister Mark Carney', 'Its finance minister, Ana Lopez' — a title then a name."""
         out = []
         toks = list(span)
         lows = [t.lower_ for t in toks]
@@ -481,9 +481,13 @@ class Extractor:
             elif label == "ORG":
                 if not any(t.text[:1].isupper() for t in sp) or len(text) < 2:
                     continue
-                if len(sp) == 1 and sp[0].is_sent_start and sp[0].pos_ == "NOUN" and not sp[0].text.isupper():
+                if len(sp) == 1 and sp[0].is_sent_start and sp[0].pos_ in ("NOUN", "ADJ") \
+                        and not sp[0].text.isupper():
                     continue  # "Ships will call …": capitalised only because it starts the sentence
                 if any(t.lower_ in self.trig["event_heads"] for t in sp[-1:]):
+                    continue
+                if self._names_a_place(sp):
+                    out.append(Mention(sp.start, sp.end, "location", "", text))
                     continue
                 out.append(Mention(sp.start, sp.end, "org_ner", "", text))
             elif label in ("GPE", "LOC", "FAC"):
@@ -497,17 +501,17 @@ class Extractor:
         return out
 
     def _names_a_place(self, sp: Span) -> bool:
-        """'the Depsang and Demchok areas', 'the town of Kenscoff': a name naming a place noun."""
+        """'the Donetsk and Luhansk regions', 'the town of Bakhmut': a name naming a place noun."""
         tok = sp.root
         while tok.dep_ == "conj" and tok.head is not tok:
             tok = tok.head
         places = self.trig["place_nouns"]
-        if tok.dep_ == "pobj" and tok.head.lower_ == "of":  # "the town of Kenscoff"
+        if tok.dep_ == "pobj" and tok.head.lower_ == "of":  # "the town of Bakhmut"
             return tok.head.head.lemma_.lower() in places
         return tok.dep_ in ("compound", "nmod") and tok.head.lemma_.lower() in places
 
     def _noun_phrases(self, span: Span, taken: set[int]) -> list[Mention]:
-        """Agreements and events named by a noun phrase: 'a new bilateral framework for …'."""
+        """Agreements and events named by a noun phrase: 'a new framework for lithium cooperation'."""
         out = []
         agr = set(self.trig["agreement_heads"])
         evt = set(self.trig["event_heads"])
@@ -551,7 +555,7 @@ class Extractor:
                    and t.lower_ not in generic and not t.like_num and t.pos_ not in ("NUM", "SYM")
                    and t.lower_ not in ("$", "%", "billion", "million", "percent")
                    and not any(t.i >= p.i and t.i <= max(x.i for x in p.subtree) for p in poss)]
-        # right side: one or two prepositional phrases ("visit to Tokyo", "framework for critical minerals …")
+        # right side: one or two prepositional phrases ("visit to Nairobi", "framework for lithium …")
         right_end = head.i + 1
         for c in head.rights:
             if c.dep_ == "prep" and c.lower_ in ("to", "in", "at", "on", "with", "between", "of", "for",
@@ -586,7 +590,9 @@ class Extractor:
                 return None
         if head.tag_ in ("NNS", "NNPS") and det is None and not poss and right_end == head.i + 1:
             return None
-        bare = not content and right_end == head.i + 1
+        # "a 2022 fire": a year makes an event one particular event
+        dated = kind == "event" and any(re.fullmatch(r"(19|20)\d\d", t.text) for t in toks)
+        bare = not content and right_end == head.i + 1 and not dated
         anaphoric = bare and (det is not None and (det.lower_ in self.trig["anaphoric_determiners"]
                                                    or det.dep_ == "poss")  # "Wednesday's agreement"
                               or poss and poss[0].lower_ in ("its", "their", "his", "her"))
@@ -934,7 +940,7 @@ class Extractor:
         return self.lex.demonym_by_surface.get(before) or self.lex.country_by_surface.get(before)
 
     def _renamed_as_org(self, s: _Sentence, m: Mention) -> bool:
-        """'Viv Ansanm, the alliance led by …': an apposition says what kind of thing a name is."""
+        """'Barrio Unido, the gang led by …': an apposition says what kind of thing a name is."""
         heads = ORG_HEADS | {"gang", "firm", "bloc", "group", "consortium", "collective"}
         doc = s.span.doc
         tok = doc[m.end - 1]
@@ -942,7 +948,7 @@ class Extractor:
             if c.dep_ == "appos" and c.lemma_.lower() in heads:
                 return True
         # read off the words too, as the parser often splits such an apposition off:
-        # "X, the alliance led by …", "designated X a terrorist organisation"
+        # "X, the gang led by …", "designated X a terrorist organisation"
         k = m.end + (m.end < s.span.end and doc[m.end].text == ",")
         if k < s.span.end and doc[k].lower_ in ("the", "a", "an"):
             for j in range(k + 1, min(k + 4, s.span.end)):
@@ -1055,7 +1061,7 @@ class Extractor:
             if not pool:
                 return self._later_heads.get((cls, head))
             # the article's main event is the one its headline names, even when the body
-            # names it only late ("Their meeting …" … "the Trump–Takaichi summit")
+            # names it only late ("Their talks …" … "the Modi–Xi summit")
             title = _content_words(self.doc.title or "")
             in_title = [e for e in pool if e.words and e.words <= title]
             if in_title:

@@ -206,7 +206,7 @@ class RelationFinder:
             if c.dep_ in ("conj", "appos") and c.pos_ in ("NOUN", "PROPN", "PRON", "ADJ", "NUM"):
                 for k, f in self.ents_of(c, resolve_pronouns=resolve_pronouns, depth=depth + 1):
                     # an apposition renames the head; only a further item of the same kind
-                    # ("Novak, the UAE's minister, Suhail al-Mazrouei, and …") is a list member
+                    # ("Lavrov, Iran's minister, Abbas Araghchi, and …") is a list member
                     if c.dep_ == "appos" and out and (self._cls(k) != self._cls(out[0][0]) or (
                             c.pos_ == "PROPN" and s and s.token_key.get(c.i) and self._cls(k) == "Person"
                             and tok.pos_ == "PROPN" and not self._listy(tok))):
@@ -221,7 +221,7 @@ class RelationFinder:
         return uniq
 
     def _listy(self, tok: Token) -> bool:
-        """Is ``tok`` one item of a comma list ("Saudi Arabia, Russia and …")?"""
+        """Is ``tok`` one item of a comma list ("Chile, Peru and …")?"""
         return any(c.dep_ in ("conj", "cc") for c in tok.subtree if c.head.i in (tok.i,) or c.dep_ == "cc")
 
     def _materialise(self, key: str) -> str:
@@ -260,7 +260,7 @@ class RelationFinder:
         return []
 
     def _bound_possessive(self, tok: Token) -> list[str]:
-        """'Russia and China conducted their first joint patrol': a possessive in the object
+        """'Chile and Peru held their first joint naval drill': a possessive in the object
         of a clause is that clause's subject, when number and kind agree."""
         low = tok.lower_
         if tok.dep_ != "poss" or low not in ("their", "its", "his", "her"):
@@ -338,7 +338,7 @@ class RelationFinder:
                 ent = self.ex.entities.get(key)
                 if ent and ent.cls == "Person" and any(title_phrase in t for t in ent.titles):
                     return [(key, 0.7)]
-        # "the United Steelworkers union", "the Wagner group": the name says which one
+        # "the Teamsters union", "the Wagner group": the name says which one
         if lemma in self.trig["org_anaphors"] or lemma in self.trig["company_anaphors"]:
             for c in kids:
                 key = s.token_key.get(c.i)
@@ -356,7 +356,7 @@ class RelationFinder:
                     return [(key, 0.7)]
             if lemma in self.trig["generic_org_anaphors"]:
                 # "the bloc", "the alliance" after "ECOWAS": the latest organisation named,
-                # in this sentence ("Viv Ansanm, the alliance led by …") or before it
+                # in this sentence ("Barrio Unido, the gang led by …") or before it
                 here = [s.token_key[i] for i in range(s.span.start, tok.i)
                         if s.token_key.get(i) and self._cls(s.token_key[i]) == "Organization"]
                 latest = here[-1:] or self._last({"Organization"})
@@ -421,7 +421,7 @@ class RelationFinder:
         if any(c.dep_ == "nsubjpass" for c in v.children):
             return []
         if v.dep_ in ("xcomp", "pcomp") and v.head is not v:
-            # object control: "directs it to help", "accused Russia of attacking": the object acts
+            # object control: "orders it to help", "accused Chile of shelling": the object acts
             up = v.head.head if v.head.pos_ == "ADP" and v.head.head is not v.head else v.head
             if up.lemma_.lower() in self.trig["object_control_verbs"]:
                 for c in up.children:
@@ -487,7 +487,7 @@ class RelationFinder:
                 continue
             if node.dep_ == "ccomp" and parent is not node:
                 if parent.lemma_.lower() in self.trig["hedging_verbs"]:
-                    return True  # "diplomats suggested Iceland might …"
+                    return True  # "diplomats suggested Peru might …"
                 if any(c.dep_ == "nsubj" and c.lemma_.lower() in self.trig["unnamed_sources"]
                        and not self.ents_of(c, resolve_pronouns=False) for c in parent.children):
                     return True  # "analysts said …"
@@ -517,7 +517,7 @@ class RelationFinder:
             for ok, of, t in objects:
                 ocls = self._cls(ok)
                 if t.head.dep_ == "prep" and f"prep:{t.head.lower_}" not in specs and ocls != "Event":
-                    continue  # "met Ruto at State House": a place or time phrase, not a partner
+                    continue  # "met Ramaphosa at the Union Buildings": a place or time phrase, not a partner
                 pred, fine = self._choose(spec["predicate"], spec.get("fine"), lemma, self._cls(sk), ocls)
                 if pred:
                     self._emit(sk, pred, ok, f"verb:{lemma}", base * sf * of, fine)
@@ -577,25 +577,35 @@ class RelationFinder:
         return pred, fine
 
     def _event_venue(self, v: Token) -> None:
-        """'The summit was held in Tokyo', 'the talks took place in Geneva'."""
+        """'The summit was held in Tokyo', 'the talks took place in Geneva'; 'died in a fire
+        at a refinery in Basra': a place phrase beside an event phrase of the same verb."""
         subj = [c for c in v.children if c.dep_ in ("nsubj", "nsubjpass")]
         events = [k for c in subj for k, _ in self.ents_of(c) if self._cls(k) == "Event"]
-        if not events or self.blocked(v):
+        beside = [(c, k) for c in v.children if c.dep_ == "prep" and c.lower_ in ("in", "at", "during")
+                  for p in c.children if p.dep_ == "pobj"
+                  for k, _ in self.ents_of(p) if self._cls(k) == "Event"]
+        if not events and not beside or self.blocked(v):
             return
         for c in v.children:
             if c.dep_ == "prep" and c.lower_ in ("in", "at"):
                 for p in c.children:
-                    if p.dep_ == "pobj":
-                        for ok, of in self.ents_of(p):
-                            if self._cls(ok) in ("Location", "Country"):
-                                for e in events:
-                                    rule = f"verb:{v.lemma_}-{c.lower_}-venue"
-                                    self._emit(e, "locatedIn", ok, rule, 0.7 * of)
+                    if p.dep_ != "pobj":
+                        continue
+                    found = self.ents_of(p)
+                    if not any(self._cls(k) in ("Location", "Country") for k, _ in found):
+                        found = [(k, f * 0.8) for pp in p.children if pp.dep_ == "prep" and pp.lower_ == "in"
+                                 for q in pp.children if q.dep_ == "pobj" for k, f in self.ents_of(q)]
+                    for ok, of in found:
+                        if self._cls(ok) not in ("Location", "Country"):
+                            continue
+                        for e in events + [k for prep, k in beside if prep is not c]:
+                            rule = f"verb:{v.lemma_}-{c.lower_}-venue"
+                            self._emit(e, "locatedIn", ok, rule, 0.7 * of)
 
     def _under_agreement(self, v: Token) -> None:
-        """'Under the compensation plan, Iraq will cut …': the subject is bound by the agreement,
+        """'Under the accord, Chile will cut …': the subject is bound by the agreement,
         and the issues of the clause are what the agreement is about. 'a memorandum under
-        which Canada and Mexico will … curb transshipment' reads the same way."""
+        which Chile and Peru will … curb smuggling' reads the same way."""
         for c in v.children:
             if c.dep_ == "prep" and c.lower_ in ("under", "per"):
                 for p in c.children:
@@ -613,11 +623,20 @@ class RelationFinder:
 
     def _topic_clause(self, v: Token) -> None:
         """'The memorandum covers nickel', 'a statement that commits states to expand
-        search-and-rescue capacity', 'The visit also addressed trade': the issues a clause
+        piracy', 'The talks also addressed migration': the issues a clause
         says an agreement or event does something about are its topics."""
         if v.lemma_.lower() in self.trig["reporting_verbs"]:
             return
         subjects = [(k, f) for k, f in self.subjects(v) if self._cls(k) in ("Agreement", "Event")]
+        if not subjects and v.dep_ == "relcl":
+            # "a declaration on fisheries that commits …": the clause hangs off the topic word
+            node = v.head
+            while node.dep_ in ("pobj", "prep") and node.head is not node:
+                node = node.head
+                key = self.s.token_key.get(node.i)
+                if key and self._cls(key) in ("Agreement", "Event"):
+                    subjects = [(key, 0.9)]
+                    break
         if not subjects or self.blocked(v):
             return
         for ik in self._clause_issues(v):
@@ -641,7 +660,7 @@ class RelationFinder:
                 cls = self._cls(key) if key else ""
                 if cls == "Issue" and key not in out:
                     out.append(key)
-                # what qualifies an issue ("minerals vital for EV batteries") or belongs to a
+                # what qualifies an issue ("lithium, which is vital for batteries") or belongs to a
                 # named agreement or event is not the clause's topic; lists go on ("nickel, cobalt")
                 stop = cls in ("Issue", "Agreement", "Event")
                 stack.extend(x for x in t.children if (not stop or x.dep_ in ("conj", "cc"))
@@ -719,7 +738,7 @@ class RelationFinder:
                     self._emit(hk, pred, tk, f"adj:{a.lower_}", 0.7 * hf * tf, fine)
 
     def _leader_rule(self, m: Any) -> None:
-        """'U.S. President Donald Trump', "Japan's Prime Minister, Sanae Takaichi", 'Its chair, X'."""
+        """'U.S. President Joe Biden', "Japan's Prime Minister, Fumio Kishida", 'Its chair, X'."""
         s = self.s
         doc = s.span.doc
         title_start = m.extra.get("title_start")
@@ -875,7 +894,7 @@ class RelationFinder:
                     found = [(self.s.token_key[x.i], 0.8) for x in p.children
                              if x.dep_ == "compound" and self.s.token_key.get(x.i)]
                 if cls == "Event" and not any(self._cls(k) in ("Location", "Country") for k, _ in found):
-                    for pp in p.children:  # "at a smelter in Morowali", "on the town of Kenscoff"
+                    for pp in p.children:  # "at a refinery in Basra", "on the town of Bakhmut"
                         if pp.dep_ == "prep" and pp.lower_ in ("in", "of", "near"):
                             for q in pp.children:
                                 if q.dep_ == "pobj":
@@ -953,7 +972,7 @@ class RelationFinder:
         return True
 
     def _location_in(self, tok: Token) -> None:
-        """'Morowali, in Central Sulawesi province' → Morowali is located in Central Sulawesi."""
+        """'Goma, in North Kivu province' → Goma is located in North Kivu."""
         here = self.s.token_key[tok.i]
         for c in tok.children:
             if c.dep_ == "prep" and c.lower_ in ("in", "near", "off", "on", "along"):
@@ -963,7 +982,7 @@ class RelationFinder:
                     found = self.ents_of(p) or [(self.s.token_key[x.i], 0.8) for x in p.children
                                                 if x.dep_ == "compound" and self.s.token_key.get(x.i)]
                     if not found and p.lemma_.lower() in self.trig["place_nouns"] + ["shore", "coastline"]:
-                        found = self.owner_of(p)  # "Cam Ranh Bay, on Vietnam's south-central coast"
+                        found = self.owner_of(p)  # "Mombasa, on Kenya's coast"
                     elif c.lower_ in ("on", "along"):
                         continue  # "on Friday", "on the agenda"
                     for ok, of in found:
@@ -985,7 +1004,7 @@ class RelationFinder:
                     self._emit(e, "concerns", t, "cooccur:event-agreement-topic", 0.5)
 
     def _membership_rules(self) -> None:
-        """'X, Y and Z are OPEC members'; 'X, Y and six other members of the OPEC+ alliance'."""
+        """'X, Y and Z are OPEC members'; 'X, Y and six other members of the Arab League'."""
         s = self.s
         for tok in s.span:
             if tok.lemma_.lower() not in ("member", "signatory", "party"):
@@ -1010,7 +1029,7 @@ class RelationFinder:
                 members = self.subjects(tok.head)
             elif (tok.dep_ == "conj" or any(c.dep_ == "conj" for c in tok.children)) and any(
                     c.lower_ == "other" for c in tok.children):
-                # "X, Y and six other members of Z"; not "the EU and the members of Mercosur"
+                # "X, Y and six other members of Z"; not "the EU and the members of ASEAN"
                 root = tok
                 while root.dep_ in ("conj", "appos") and root.head is not root:
                     root = root.head
@@ -1024,7 +1043,7 @@ class RelationFinder:
                         self._emit(mk, pred, ok, f"copula:{tok.lemma_.lower()}", 0.8 * mf)
 
     def _evaluation_rule(self) -> None:
-        """'Macron said the text was "unacceptable"', 'Sheinbaum called the tariffs "a mistake"':
+        """'Macron said the text was "unacceptable"', 'Lula called the export ban "a mistake"':
         a named speaker judging something with an evaluative word takes a stance on it."""
         s = self.s
         ev = self.trig["evaluative_words"]
@@ -1045,7 +1064,7 @@ class RelationFinder:
                 if clause.dep_ == "ccomp" and clause.head.lemma_.lower() in self.trig["reporting_verbs"]:
                     holders = self.subjects(clause.head)
                 elif self.speaker and clause.dep_ == "ROOT":
-                    # '"These tariffs are unjustified," Carney said'
+                    # '"This embargo is illegal," the minister said'
                     holders = [(k, 0.9) for k in self.speaker]
             if not judged or not holders or self.blocked(clause):
                 continue
@@ -1057,7 +1076,7 @@ class RelationFinder:
                         self._emit(hk, pred, tk, f"judges:{word}", 0.6 * hf * tf)
 
     def _grouping_rule(self) -> None:
-        """'the Quad, the security grouping of the United States, Japan, India and Australia':
+        """'the Lima Group, the diplomatic grouping of Canada, Peru, Brazil and Colombia':
         a body described as a grouping of countries has them as members."""
         s = self.s
         for tok in s.span:
@@ -1076,7 +1095,7 @@ class RelationFinder:
                                         self._emit(mk, "memberOf", ok, "appos:grouping-of", 0.75 * mf)
 
     def _whose_title_rule(self) -> None:
-        """'the Steel Producers Association, whose president is Claire Boudreau' → she leads it."""
+        """'the Dairy Farmers Association, whose president is Anne Roy' → she leads it."""
         for v in self.s.span:
             if v.dep_ != "relcl" or v.lemma_ != "be" or self.blocked(v):
                 continue
@@ -1103,14 +1122,17 @@ class RelationFinder:
             agents = [p for c in v.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
             if not agents:
                 continue
-            led = self.ents_of(v.head)
+            def bodies(tok: Token) -> list[tuple[str, float]]:
+                return [(k, f) for k, f in self.ents_of(tok) if self._cls(k) in ("Organization", "Country")]
+
+            led = bodies(v.head)
             if not led and v.head.dep_ == "appos":
-                led = self.ents_of(v.head.head)
+                led = bodies(v.head.head)
             if not led and v.head.head.dep_ in ("appos",):
-                led = self.ents_of(v.head.head.head)
+                led = bodies(v.head.head.head)
             if not led:
                 for anc in v.head.ancestors:
-                    led = self.ents_of(anc)
+                    led = bodies(anc)
                     if led:
                         break
             for a in agents:

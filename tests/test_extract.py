@@ -598,10 +598,10 @@ def test_agreement_subject_of_a_clause_concerns_the_issues_it_names():
 
 
 def test_relative_clause_of_an_agreement_gives_its_topics():
-    text = ("Ministers adopted a joint declaration on Arctic shipping that commits the signatories to "
-            "expand search-and-rescue capacity and to press for a ban on heavy fuel oil.")
+    text = ("Coastal states adopted a joint declaration on fisheries that commits the signatories to "
+            "curb illegal fishing and to press for limits on plastic pollution.")
     topics = {o for s, p, o in rels(text) if p == "concerns"}
-    assert {"search-and-rescue", "heavy fuel oil"} <= topics
+    assert {"illegal fishing", "plastic pollution"} <= topics
 
 
 def test_what_qualifies_a_topic_is_not_a_topic():
@@ -616,34 +616,33 @@ def test_what_qualifies_a_topic_is_not_a_topic():
 
 def test_under_which_clause_names_the_agreement_topics_and_parties():
     text = ("The two ministers signed a customs memorandum under which Chile and Peru "
-            "will curb transshipment.")
+            "will curb smuggling.")
     r = rels(text)
-    assert ("customs memorandum", "concerns", "transshipment") in r
+    assert ("customs memorandum", "concerns", "smuggling") in r
     assert ("Chile", "partyTo", "customs memorandum") in r
 
 
 def test_an_event_addressed_an_issue():
-    text = "Ruto held talks with Samia Suluhu Hassan in Arusha. The talks also addressed trade."
-    topics = {(s, o) for s, p, o in rels(text) if p == "concerns"}
-    assert any(o == "trade" for _, o in topics), rels(text)
+    text = "Ruto held talks with Samia Suluhu Hassan in Arusha. The talks also addressed migration."
+    assert any(p == "concerns" and o == "migration" for _, p, o in rels(text)), rels(text)
 
 
 def test_protest_organised_by_a_group_against_an_issue():
-    text = ("Hundreds of people joined a protest organised by Greenpeace against deforestation "
-            "in Brasília on Friday.")
+    text = ("Thousands of people joined a march organised by Amnesty International against "
+            "the death penalty in Nairobi on Saturday.")
     r = rels(text)
-    assert ents(text).get("protest") == "Event"
-    assert ("Greenpeace", "participantIn", "protest") in r
-    assert ("protest", "concerns", "deforestation") in r
+    assert ents(text).get("march") == "Event"
+    assert ("Amnesty International", "participantIn", "march") in r
+    assert ("march", "concerns", "death penalty") in r
 
 
 def test_attack_on_an_issue_is_a_figure_of_speech_not_an_event():
-    text = "The union condemned the tariffs as an attack on supply chains."
+    text = "The farmers' lobby described the quotas as an attack on free trade."
     assert "Event" not in ents(text).values()
 
 
 def test_a_place_phrase_of_an_event_is_not_its_topic():
-    text = "Workers died in an explosion at a smelter in Sulawesi in 2023."
+    text = "Three workers died in a fire at a refinery in Basra in 2022."
     assert not any(p == "concerns" for _, p, _ in rels(text))
 
 
@@ -653,10 +652,10 @@ def test_a_named_treaty_is_not_about_the_words_of_its_name():
 
 
 def test_shorthand_for_a_topic_adds_no_second_topic():
-    text = ("Ministers adopted a joint statement on shipping safety on Monday. "
-            "Inuit leaders welcomed the shipping statement.")
+    text = ("Ministers adopted a joint statement on food security on Monday. "
+            "Farm groups welcomed the food statement.")
     topics = {o for s, p, o in rels(text) if p == "concerns"}
-    assert topics == {"shipping safety"}
+    assert topics == {"food security"}
 
 
 def test_the_agreement_refers_to_the_nearest_earlier_agreement():
@@ -671,8 +670,7 @@ def test_the_agreement_refers_to_the_nearest_earlier_agreement():
 def test_a_memorandum_after_a_partnership_is_that_partnership():
     text = ("Brazil and Argentina concluded a strategic partnership on energy. "
             "The memorandum covers hydrogen and nuclear power.")
-    r = rels(text)
-    assert ("strategic partnership on energy", "concerns", "hydrogen") in r
+    assert ("strategic partnership on energy", "concerns", "hydrogen") in rels(text)
 
 
 def test_dated_possessive_agreement_refers_back():
@@ -691,7 +689,7 @@ def test_sentence_initial_surname_is_the_person():
 
 
 def test_name_renamed_by_apposition_is_an_organisation():
-    text = ("Barrio Unido, the alliance led by former officer Juan Perez, controls the port. "
+    text = ("Barrio Unido, the gang led by former officer Juan Perez, controls the port. "
             "Washington designated Barrio Unido a terrorist organisation.")
     assert ents(text).get("Barrio Unido") == "Organization"
     r = rels(text)
@@ -700,45 +698,45 @@ def test_name_renamed_by_apposition_is_an_organisation():
 
 
 def test_organisation_named_before_its_kind_noun():
-    text = "The United Steelworkers union condemned the tariffs on Monday."
-    assert ("United Steelworkers", "opposes", "tariffs") in rels(text)
+    text = "The Teamsters union condemned the sanctions on Monday."
+    assert ("Teamsters", "opposes", "sanctions") in rels(text)
 
 
 def test_whose_title_is_names_the_leader():
-    text = "The Canadian Dairy Association, whose president is Anne Roy, criticised the deal."
-    assert ("Anne Roy", "leaderOf", "Canadian Dairy Association") in rels(text)
+    text = "The Dairy Farmers Association, whose president is Anne Roy, criticised the deal."
+    assert ("Anne Roy", "leaderOf", "Dairy Farmers Association") in rels(text)
 
 
 def test_a_country_leads_a_force_as_member():
-    text = "Kenya leads the Multinational Security Support Mission in Haiti."
-    assert ("Kenya", "memberOf", "Multinational Security Support Mission") in rels(text)
+    text = "Nigeria leads the ECOWAS Standby Force in Gambia."
+    assert ("Nigeria", "memberOf", "ECOWAS Standby Force") in rels(text)
 
 
 def test_retaliated_against_a_capital_opposes_its_country():
-    text = "Canada retaliated against Washington on Monday with counter-tariffs."
-    assert ("Canada", "opposes", "United States") in rels(text)
+    text = "China retaliated against Canberra on Monday with tariffs on barley."
+    assert ("China", "opposes", "Australia") in rels(text)
 
 
 def test_a_place_phrase_is_not_a_meeting_partner():
-    text = "Foreign Minister Anita Anand met President William Ruto at State House on Monday."
+    text = "Foreign Minister Penny Wong met President Cyril Ramaphosa at the Union Buildings on Monday."
     r = rels(text)
-    assert met(text, "Anita Anand", "William Ruto")
-    assert not any(p == "meetsWith" and "State House" in (s, o) for s, p, o in r)
+    assert met(text, "Penny Wong", "Cyril Ramaphosa")
+    assert not any(p == "meetsWith" and "Union Buildings" in (s, o) for s, p, o in r)
 
 
 def test_organisation_name_stops_before_a_weekday():
-    text = "The UN Security Council on Tuesday extended the mission."
+    text = "The UN Human Rights Council on Friday adopted the resolution."
     labels = set(ents(text))
-    assert not any("Tuesday" in label for label in labels), labels
+    assert not any("Friday" in label for label in labels), labels
 
 
 # ------------------------------------------------------------------ text and provenance
 
 
 def test_no_break_spaces_do_not_derail_the_parse_and_offsets_stay_exact():
-    text = ("Central to the talks was the\u00a0$5 billion trade agreement the two countries signed, "
-            "said Japan and Canada.")
+    text = "At the heart of the visit was the\u00a0$2 billion energy accord that Japan and Canada signed."
     ex = run(text)
+    assert ex.relations
     for r in ex.relations:
         ev = r.evidence
         assert ex.document.text[ev.start:ev.end] == ev.sentence
@@ -754,15 +752,15 @@ def test_evidence_sentence_has_no_trailing_whitespace():
 
 
 def test_first_person_in_a_quotation_is_the_speaker():
-    text = ('Kenya and Haiti signed a security pact. '
-            '"I welcome the deal," said Kenyan President William Ruto.')
-    assert ("William Ruto", "supports", "security pact") in rels(text)
+    text = ('Chile and Peru signed a fisheries pact. '
+            '"I welcome the pact," said Chilean President Gabriel Boric.')
+    assert ("Gabriel Boric", "supports", "fisheries pact") in rels(text)
 
 
 def test_we_in_a_quotation_is_the_speaker_when_said_follows():
-    text = ('Russia and Saudi Arabia signed an oil production agreement. '
-            '"We fully back this agreement," Russian Deputy Prime Minister Alexander Novak said.')
-    assert ("Alexander Novak", "supports", "oil production agreement") in rels(text)
+    text = ('Brazil and Argentina signed a gas agreement. '
+            '"We fully back this agreement," Argentine Economy Minister Luis Caputo said.')
+    assert ("Luis Caputo", "supports", "gas agreement") in rels(text)
 
 
 def test_first_person_without_a_named_speaker_gives_nothing():
@@ -793,15 +791,19 @@ def test_title_of_an_organisation_before_the_name():
 
 
 def test_party_leader_title_with_the_party_name_then_the_person():
-    text = "Rubio met General Secretary of the Communist Party of Vietnam To Lam in Hanoi."
-    assert ("To Lam", "leaderOf", "Communist Party of Vietnam") in rels(text)
-    assert "Communist Party of Vietnam" in of_class(text, "Organization")
+    text = "Ministers met General Secretary of the Communist Party of Cuba Miguel Díaz-Canel in Havana."
+    assert ("Miguel Díaz-Canel", "leaderOf", "Communist Party of Cuba") in rels(text)
+    assert "Communist Party of Cuba" in of_class(text, "Organization")
+
+
+def test_a_capitalised_preposition_can_start_a_name_after_a_title():
+    text = "Ministers met General Secretary To Huy Rua in Hanoi on Friday."
+    assert ents(text).get("To Huy Rua") == "Person"
 
 
 def test_hyphenated_secretary_general_heads_the_organisation():
-    text = "UN Secretary-General António Guterres visited Kyiv on Monday."
-    ex = run(text)
-    leads = [r for r in ex.relations if r.predicate == "leaderOf"]
+    text = "NATO Secretary-General Mark Rutte visited Kyiv on Monday."
+    leads = [r for r in run(text).relations if r.predicate == "leaderOf"]
     assert leads and leads[0].evidence.rule == "title:org_head"
 
 
@@ -889,8 +891,7 @@ def test_the_parties_to_a_deal_in_apposition_are_parties():
 
 def test_a_ministry_named_by_its_country_is_that_countrys_ministry():
     text = "Iran's Foreign Ministry condemned the sanctions. Japan's Foreign Ministry welcomed them."
-    orgs = of_class(text, "Organization")
-    assert sorted(orgs) == ["Iranian Foreign Ministry", "Japanese Foreign Ministry"]
+    assert sorted(of_class(text, "Organization")) == ["Iranian Foreign Ministry", "Japanese Foreign Ministry"]
 
 
 def test_a_first_name_that_is_also_a_company_stays_a_first_name_after_a_title():
@@ -924,48 +925,46 @@ def test_an_appositive_description_of_a_named_agreement_is_an_alias():
 
 
 def test_dateline_city_is_the_venue_only_of_an_event_in_the_lead():
-    lead = ("OTTAWA, March 9 — Canada and Mexico opened talks on steel on Monday.\n\n"
+    lead = ("LIMA, March 9 — Chile and Peru opened talks on fisheries on Monday.\n\n"
             "Officials were upbeat.\n")
-    late = ("OTTAWA, March 9 — Canada raised tariffs on Monday.\n\n"
+    late = ("LIMA, March 9 — Peru raised tariffs on Monday.\n\n"
             "Officials were upbeat. Exporters grumbled.\n\n"
-            "Next month a summit on steel is planned in Mexico City.\n")
-    assert any(p == "locatedIn" and o == "Ottawa" for _, p, o in rels(lead))
-    assert not any(p == "locatedIn" and o == "Ottawa" for _, p, o in rels(late))
+            "Next month a summit on copper is planned in Santiago.\n")
+    assert any(p == "locatedIn" and o == "Lima" for _, p, o in rels(lead))
+    assert not any(p == "locatedIn" and o == "Lima" for _, p, o in rels(late))
 
 
 def test_their_in_the_object_is_the_subject_of_the_clause():
-    text = ("Foreign Minister Lars Rasmussen met Premier Jens Nielsen in Nuuk. "
-            "Russia and China conducted their first joint coast guard patrol in the Arctic in 2024.")
+    text = ("Foreign Minister Ana Lopez met Premier Jorge Ruiz in Lima. "
+            "Chile and Peru held their first joint naval drill in the Pacific in 2023.")
     r = rels(text)
-    patrol = next(e.label for e in run(text).entities if e.cls == "Event" and "patrol" in e.label)
-    assert {("Russia", "participantIn", patrol), ("China", "participantIn", patrol)} <= r
-    assert ("Lars Rasmussen", "participantIn", patrol) not in r
+    drill = next(e.label for e in run(text).entities if e.cls == "Event" and "drill" in e.label)
+    assert {("Chile", "participantIn", drill), ("Peru", "participantIn", drill)} <= r
+    assert ("Ana Lopez", "participantIn", drill) not in r
 
 
 def test_a_grouping_of_countries_in_apposition_has_them_as_members():
-    text = ("Hanoi is not part of the Quad, the security grouping of the United States, Japan, India "
-            "and Australia.")
+    text = ("Chile is not part of the Lima Group, the diplomatic grouping of Canada, Peru, Brazil "
+            "and Colombia.")
     r = rels(text)
-    quad = next(e.label for e in run(text).entities if e.cls == "Organization")
-    for country in ("United States", "Japan", "India", "Australia"):
-        assert (country, "memberOf", quad) in r
-    assert ("Vietnam", "memberOf", quad) not in r
+    for country in ("Canada", "Peru", "Brazil", "Colombia"):
+        assert (country, "memberOf", "Lima Group") in r
+    assert ("Chile", "memberOf", "Lima Group") not in r
 
 
 def test_a_place_on_a_countrys_coast_is_located_in_it():
-    text = "Cam Ranh Bay, on Vietnam's south-central coast, is one of the finest deep-water harbours."
-    assert ("Cam Ranh Bay", "locatedIn", "Vietnam") in rels(text)
+    text = "Mombasa, on Kenya's coast, is the busiest port in East Africa."
+    assert ("Mombasa", "locatedIn", "Kenya") in rels(text)
 
 
 def test_an_event_at_a_site_in_a_place_is_located_there():
-    text = "Workers died in a 2023 explosion at a smelter in Morowali."
-    r = rels(text)
-    assert any(p == "locatedIn" and o == "Morowali" for _, p, o in r), r
+    text = "Five workers died in a 2022 fire at a refinery in Basra."
+    assert any(p == "locatedIn" and o == "Basra" for _, p, o in rels(text)), rels(text)
 
 
 def test_the_town_of_a_name_is_a_place():
-    text = "Gangs carried out an attack on the town of Kenscoff last month."
-    assert ents(text).get("Kenscoff") == "Location"
+    text = "Militants carried out an attack on the town of Verlanka last month."
+    assert ents(text).get("Verlanka") == "Location"
 
 
 def test_a_capitalised_common_noun_starting_a_sentence_is_no_organisation():
@@ -974,29 +973,29 @@ def test_a_capitalised_common_noun_starting_a_sentence_is_no_organisation():
 
 
 def test_a_speaker_judging_a_deal_unacceptable_opposes_it():
-    text = ("The EU and Mercosur signed a trade agreement. "
-            'President Emmanuel Macron said the agreement was "unacceptable in its current form".')
-    assert ("Emmanuel Macron", "opposes", "trade agreement") in rels(text)
+    text = ("Chile and Peru signed a fisheries agreement. "
+            'President Gabriel Boric said the agreement was "unacceptable in its current form".')
+    assert ("Gabriel Boric", "opposes", "fisheries agreement") in rels(text)
 
 
 def test_calling_tariffs_a_mistake_opposes_them():
-    text = 'Mexican President Claudia Sheinbaum called the steel tariffs "a mistake".'
-    assert any(s == "Claudia Sheinbaum" and p == "opposes" for s, p, _ in rels(text))
+    text = 'Brazilian President Luiz Inácio Lula da Silva called the export ban "a mistake".'
+    assert any(s == "Luiz Inácio Lula da Silva" and p == "opposes" for s, p, _ in rels(text))
 
 
 def test_a_quoted_judgement_belongs_to_the_speaker():
-    text = '"These sanctions are unjustified," Prime Minister Mark Carney said on Monday.'
-    assert ("Mark Carney", "opposes", "sanctions") in rels(text)
+    text = '"These sanctions are illegal," Foreign Minister Penny Wong said on Monday.'
+    assert ("Penny Wong", "opposes", "sanctions") in rels(text)
 
 
 def test_a_negated_judgement_is_no_stance():
-    text = 'President Emmanuel Macron said the sanctions were not "unacceptable".'
+    text = 'President Gabriel Boric said the sanctions were not "unacceptable".'
     assert not any(p == "opposes" for _, p, _ in rels(text))
 
 
 def test_support_for_a_countrys_industry_supports_the_country():
-    text = "The G7 criticised China's support for Russia's defence industry."
-    assert ("China", "supports", "Russia") in rels(text)
+    text = "The G7 criticised Iran's support for Russia's defence industry."
+    assert ("Iran", "supports", "Russia") in rels(text)
 
 
 def test_the_plan_does_not_fall_back_to_another_agreement():
@@ -1006,38 +1005,38 @@ def test_the_plan_does_not_fall_back_to_another_agreement():
 
 
 def test_a_name_given_in_a_relative_clause_is_an_alias():
-    text = ("Canada and Mexico signed the trade agreement in 2018. "
-            "The agreement, which Canadians call CUSMA, governs trade.")
-    agreement = entity(text, "trade agreement")
-    assert "CUSMA" in agreement.aliases
+    text = ("Chile and Peru signed the free trade agreement in 2006. "
+            "The agreement, which Peruvians call TLC, governs trade.")
+    agreement = entity(text, "free trade agreement")
+    assert "TLC" in agreement.aliases
     assert "Organization" not in ents(text).values()
 
 
 def test_also_known_as_names_the_same_body():
-    text = "The Quad, also known as the Quadrilateral Security Dialogue, met in Tokyo."
+    text = "The Lima Group, also known as the Grupo de Lima, met in Ottawa."
     assert len(of_class(text, "Organization")) == 1
 
 
 def test_rank_word_before_a_title_belongs_to_the_title():
-    text = "Assistant Secretary of State Rebecca Dalton spoke for the United States."
+    text = "Assistant Secretary of State Maria Lopez spoke for the United States."
     assert "State" not in ents(text)
-    assert ents(text).get("Rebecca Dalton") == "Person"
+    assert ents(text).get("Maria Lopez") == "Person"
 
 
 def test_headline_title_case_makes_no_company():
-    text = "Canada Hits Back at U.S. Steel Tariffs\n\nOTTAWA, March 9 — Canada raised tariffs on Monday.\n"
-    assert "United States Steel" not in ents(text)
+    text = "Tokyo Waits on Nippon Steel Bid\n\nTOKYO, Jan 6 — Japan protested on Monday.\n"
+    assert "Nippon Steel" not in ents(text)
 
 
 def test_the_dateline_city_named_again_is_a_place_not_an_organisation():
-    text = ("TROMSØ, Norway, May 20 — Ministers met on Wednesday.\n\n"
-            "An assessment presented in Tromsø found that the Arctic is warming.\n")
+    text = ("BODØ, Norway, June 2 — Ministers met on Wednesday.\n\n"
+            "A report presented in Bodø found that the fjords are warming.\n")
     assert "Organization" not in ents(text).values()
 
 
 def test_slugs_spell_out_letters_without_decomposition():
     from kg.vocab import slug
 
-    assert slug("Tromsø") == "tromso"
+    assert slug("Bodø") == "bodo"
     assert slug("Łódź") == "lodz"
     assert slug("Straße") == "strasse"
