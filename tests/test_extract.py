@@ -233,10 +233,10 @@ def test_headline_gives_no_relations():
 
 
 def test_agreement_noun_phrase_is_labelled_without_determiner():
-    text = "Japan and the United States signed the critical minerals framework."
-    assert ents(text).get("critical minerals framework") == "Agreement"
-    assert "the critical minerals framework" not in ents(text)
-    assert ("critical minerals framework", "concerns", "critical minerals") in rels(text)
+    text = "Chile and Peru signed the lithium cooperation framework."
+    assert ents(text).get("lithium cooperation framework") == "Agreement"
+    assert "the lithium cooperation framework" not in ents(text)
+    assert ("lithium cooperation framework", "concerns", "lithium") in rels(text)
 
 
 def test_named_agreement_keeps_its_name():
@@ -454,7 +454,7 @@ def test_according_to_unnamed_sources_gives_no_relation(text):
 
 def test_reported_speech_of_a_named_person_is_kept():
     text = ("Saudi Arabia and Russia signed an oil supply pact on Sunday. "
-            "Russian Deputy Prime Minister Alexander Novak said Moscow backed the deal.")
+            "Russian Energy Minister Sergei Tsivilev said Moscow supported the deal.")
     r = rels(text)
     assert ("Russia", "supports", "oil supply pact") in r
     assert {("Saudi Arabia", "partyTo", "oil supply pact"), ("Russia", "partyTo", "oil supply pact")} <= r
@@ -464,7 +464,7 @@ def test_reported_speech_of_a_named_person_is_kept():
 
 def test_reported_speech_with_named_agreement():
     text = "OPEC+ reached a production agreement on Sunday. " \
-           "Russian Deputy Prime Minister Alexander Novak said Moscow backed the agreement."
+           "Russian Energy Minister Sergei Tsivilev said Moscow supported the agreement."
     assert ("Russia", "supports", "production agreement") in rels(text)
 
 
@@ -508,7 +508,7 @@ PROVENANCE_TEXT = (
     "TOKYO, May 20 — U.S. President Joe Biden met Prime Minister Fumio Kishida on Monday. "
     "Biden praised Kishida.\n\n"
     "The two leaders attended the summit in Tokyo. Japan and the United States signed "
-    "the critical minerals framework.\n\n"
+    "the semiconductor cooperation framework.\n\n"
     "Iraq and Kuwait are OPEC members. Beijing condemned Japan."
 )
 
