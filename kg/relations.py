@@ -455,7 +455,7 @@ class RelationFinder:
                 out.extend((k, f, t) for k, f in found)
         if v.dep_ in ("relcl", "acl") and not any(c.dep_ in ("dobj", "nsubjpass") for c in v.children) and (
                 any(c.dep_ in ("nsubj", "agent") for c in v.children)):
-            # "the agreement the two countries signed": the modified noun is the object
+            # "the accord the two states signed": the modified noun is the object
             out.extend((k, f, v.head) for k, f in self.ents_of(v.head))
         return out
 

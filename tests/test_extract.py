@@ -652,7 +652,7 @@ def test_a_named_treaty_is_not_about_the_words_of_its_name():
 
 
 def test_shorthand_for_a_topic_adds_no_second_topic():
-    text = ("Ministers adopted a joint statement on food security on Monday. "
+    text = ("Ministers issued a joint statement on food security on Monday. "
             "Farm groups welcomed the food statement.")
     topics = {o for s, p, o in rels(text) if p == "concerns"}
     assert topics == {"food security"}
@@ -963,7 +963,7 @@ def test_an_event_at_a_site_in_a_place_is_located_there():
 
 
 def test_the_town_of_a_name_is_a_place():
-    text = "Militants carried out an attack on the town of Verlanka last month."
+    text = "Militants stormed the town of Verlanka last month."
     assert ents(text).get("Verlanka") == "Location"
 
 
