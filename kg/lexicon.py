@@ -7,6 +7,8 @@ Examples:
     >>> lex = load_lexicon()
     >>> lex.country_by_surface["U.S."]
     'USA'
+    >>> lex.agreements[lex.agreement_by_surface["Iran nuclear deal"]].name
+    'Joint Comprehensive Plan of Action'
 """
 
 from __future__ import annotations
@@ -45,6 +47,17 @@ class Organization:
     kind: str
 
 
+@dataclass(frozen=True)
+class AgreementEntry:
+    """A named agreement from ``kg/data/agreements.json`` (treaty, accord, initiative...)."""
+    key: str
+    name: str
+    acronyms: tuple[str, ...]
+    aliases: tuple[str, ...]
+    kind: str  # trade, arms_control, climate, law, peace, european, security, initiative, energy, other
+    year: int | None  # year of signature (adoption or launch); None if never signed
+
+
 @dataclass
 class IssueConcept:
     key: str
@@ -69,6 +82,8 @@ class Lexicon:
     issues: dict[str, IssueConcept] = field(default_factory=dict)
     issue_by_label: dict[str, str] = field(default_factory=dict)  # lower-case label -> key
     triggers: dict = field(default_factory=dict)
+    agreements: dict[str, AgreementEntry] = field(default_factory=dict)
+    agreement_by_surface: dict[str, str] = field(default_factory=dict)  # exact-case surface -> key
 
     def title_kind(self, phrase: str) -> str | None:
         return self.titles.get(phrase.lower().replace("-", " ").strip())
@@ -103,6 +118,17 @@ def _load_orgs(lex: Lexicon) -> None:
         lex.orgs[org.key] = org
         for surface in (org.name, *org.acronyms, *org.aliases):
             lex.org_by_surface.setdefault(surface, org.key)
+
+
+def _load_agreements(lex: Lexicon) -> None:
+    data = _read("agreements.json")
+    for row in data["agreements"]:
+        entry = AgreementEntry(row["key"], row["name"], tuple(row.get("acronyms", [])),
+                               tuple(row.get("aliases", [])), row.get("kind", "other"),
+                               row.get("year"))
+        lex.agreements[entry.key] = entry
+        for surface in (entry.name, *entry.acronyms, *entry.aliases):
+            lex.agreement_by_surface.setdefault(surface, entry.key)
 
 
 def _load_titles(lex: Lexicon) -> None:
@@ -150,6 +176,7 @@ def load_lexicon() -> Lexicon:
     lex = Lexicon()
     _load_countries(lex)
     _load_orgs(lex)
+    _load_agreements(lex)
     _load_titles(lex)
     _load_places(lex)
     _load_issues(lex)

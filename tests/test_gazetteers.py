@@ -1,8 +1,9 @@
 """The gazetteers in kg/data/ are complete, consistent and reproducible.
 
 Fast checks on the JSON files only (no spaCy): every UN member state is there,
-names do not point at two things, kinds are valid, and rebuilding the files
-with scripts/build_gazetteers.py gives the same bytes.
+names do not point at two things, kinds are valid, agreement names never shadow
+a country or an organisation, and rebuilding the files with
+scripts/build_gazetteers.py gives the same bytes.
 """
 
 from __future__ import annotations
@@ -53,10 +54,24 @@ TITLE_KINDS = {
 }
 REGION_KINDS = {"region", "sea", "strait", "ocean", "territory", "canal", "continent"}
 STATUSES = {"un-member", "un-observer", "territory", "partially-recognised"}
+AGREEMENT_KINDS = {"trade", "arms_control", "climate", "law", "peace", "european", "security",
+                   "initiative", "energy", "other"}
+# Capitalised words that still do not make a name proper: an agreement alias made
+# only of these ("Nuclear Deal", "Peace Agreement") would swallow ordinary phrases.
+GENERIC_WORDS = set("""
+a an the of and or for on in to with between against agreement agreements accord accords
+treaty treaties deal deals pact convention protocol framework initiative partnership
+declaration memorandum arrangement charter plan compact consensus trade free nuclear peace
+climate security arms economic comprehensive cooperation defence defense mutual investment
+ceasefire withdrawal final interim global international new joint strategic military
+bilateral grain gas energy transit border maritime migration
+""".split())
+GAZETTEERS = ["countries.json", "organizations.json", "titles.json", "places.json", "agreements.json"]
 
 
 def norm(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.replace("\u2019", "'")).encode("ascii", "ignore")
+    text = re.sub("[\u2013\u2014]", "-", text.replace("\u2019", "'"))  # "U.S.–Japan" = "U.S.-Japan"
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore")
     return text.decode().casefold().strip()
 
 
@@ -85,7 +100,20 @@ def places() -> dict:
     return load("places.json")
 
 
-@pytest.mark.parametrize("name", ["countries.json", "organizations.json", "titles.json", "places.json"])
+@pytest.fixture(scope="module")
+def agreements() -> list[dict]:
+    return load("agreements.json")["agreements"]
+
+
+def build_module():
+    spec = importlib.util.spec_from_file_location("build_gazetteers",
+                                                  ROOT / "scripts" / "build_gazetteers.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("name", GAZETTEERS)
 def test_every_file_says_where_its_data_came_from(name):
     assert load(name)["_source"].strip()
 
@@ -314,13 +342,161 @@ def test_cities(places, countries, organizations):
         assert word not in by_name
 
 
+# --------------------------------------------------------------------------- agreements
+
+def agreement_surfaces(a: dict) -> list[str]:
+    return [a["name"], *a["acronyms"], *a["aliases"]]
+
+
+def test_agreement_records(agreements):
+    assert 150 <= len(agreements) <= 300
+    keys = [a["key"] for a in agreements]
+    assert len(keys) == len(set(keys))
+    for a in agreements:
+        assert re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", a["key"]), a["key"]
+        assert a["kind"] in AGREEMENT_KINDS, a
+        assert a["name"].strip(), a
+        assert a["year"] is None or (isinstance(a["year"], int) and 1600 <= a["year"] <= 2100), a
+        for acr in a["acronyms"]:
+            assert " " not in acr and sum(ch.isupper() for ch in acr) >= 2, (a["key"], acr)
+        assert a["name"] not in a["aliases"]
+    assert set(a["kind"] for a in agreements) == AGREEMENT_KINDS
+
+
+def test_agreement_surfaces_point_at_one_agreement(agreements):
+    owner: dict[str, str] = {}
+    for a in agreements:
+        for n in agreement_surfaces(a):
+            assert owner.setdefault(norm(n), a["key"]) == a["key"], (n, owner[norm(n)], a["key"])
+
+
+def test_agreement_surfaces_are_not_countries_organisations_or_places(agreements, countries,
+                                                                      organizations, places):
+    taken = {norm(n) for c in countries
+             for n in [c["name"], *c["aliases"], c["capital"], *c["capital_aliases"], *c["demonyms"]]}
+    taken |= {norm(n) for o in organizations["organizations"]
+              for n in [o["name"], *o["acronyms"], *o["aliases"]]}
+    taken |= {norm(n) for r in places["regions"] for n in [r["name"], *r["aliases"]]}
+    taken |= {norm(n) for c in places["cities"] for n in [c["name"], *c["aliases"]]}
+    for a in agreements:
+        for n in agreement_surfaces(a):
+            assert norm(n) not in taken, (a["key"], n)
+    # AUKUS, OPEC+ and NATO are organisations, not agreements
+    surfaces = {n for a in agreements for n in agreement_surfaces(a)}
+    assert not {"AUKUS", "OPEC+", "NATO", "UNFCCC", "ECHR"} & surfaces
+
+
+def test_agreement_aliases_are_proper_names(agreements):
+    def proper(alias: str) -> bool:
+        if " " not in alias and sum(ch.isupper() for ch in alias) >= 2:
+            return True  # an acronym: T-MEC, TPP-11
+        words = re.split(r"[\s/\u2013\u2014-]+", alias)
+        return any(w[:1].isupper() and w.strip(",.'").casefold() not in GENERIC_WORDS for w in words)
+
+    for a in agreements:
+        for alias in a["aliases"]:
+            assert proper(alias), (a["key"], alias)
+            assert alias.casefold() not in {"nuclear deal", "trade deal", "the agreement",
+                                             "peace agreement", "grain deal", "climate accord"}
+
+
+def test_dashed_names_have_hyphen_spellings(agreements):
+    for a in agreements:
+        surfaces = set(agreement_surfaces(a))
+        for n in surfaces:
+            if "\u2013" in n:
+                assert n.replace("\u2013", "-") in surfaces, (a["key"], n)
+    by_key = {a["key"]: a for a in agreements}
+    assert "Elysee Treaty" in by_key["elysee-treaty"]["aliases"]
+
+
+@pytest.fixture(scope="module")
+def agreement_key() -> dict[str, str]:
+    from kg.lexicon import load_lexicon
+
+    return load_lexicon().agreement_by_surface
+
+
+@pytest.mark.parametrize("surface,key", [
+    ("USMCA", "usmca"), ("CUSMA", "usmca"), ("T-MEC", "usmca"),
+    ("United States–Mexico–Canada Agreement", "usmca"), ("United States-Mexico-Canada Agreement", "usmca"),
+    ("JCPOA", "jcpoa"), ("Iran nuclear deal", "jcpoa"), ("Joint Comprehensive Plan of Action", "jcpoa"),
+    ("Paris Agreement", "paris-agreement"), ("Paris climate accord", "paris-agreement"),
+    ("NPT", "npt"), ("Nuclear Non-Proliferation Treaty", "npt"), ("New START", "new-start"),
+    ("INF Treaty", "inf-treaty"), ("CPTPP", "cptpp"), ("RCEP", "rcep"), ("AfCFTA", "afcfta"),
+    ("UNCLOS", "unclos"), ("Rome Statute", "rome-statute"),
+    ("Good Friday Agreement", "good-friday-agreement"),
+    ("Belfast Agreement", "good-friday-agreement"), ("Minsk agreements", "minsk-agreements"),
+    ("Oslo Accords", "oslo-accords"), ("Abraham Accords", "abraham-accords"),
+    ("High Seas Treaty", "bbnj"), ("Belt and Road Initiative", "belt-and-road-initiative"),
+    ("Black Sea Grain Initiative", "black-sea-grain-initiative"), ("Treaty of Lisbon", "treaty-of-lisbon"),
+    ("Élysée Treaty", "elysee-treaty"), ("U.S.–Japan Security Treaty", "us-japan-security-treaty"),
+    ("U.S.-Japan Security Treaty", "us-japan-security-treaty"), ("Simla Agreement", "shimla-agreement"),
+    ("Shimla Agreement", "shimla-agreement"), ("Indus Waters Treaty", "indus-waters-treaty"),
+    ("OPEC+ Declaration of Cooperation", "opec-plus-declaration-of-cooperation"),
+])
+def test_well_known_agreements_resolve(agreement_key, surface, key):
+    assert agreement_key[surface] == key
+
+
+def test_lexicon_agreement_entries():
+    from kg.lexicon import AgreementEntry, load_lexicon
+
+    lex = load_lexicon()
+    usmca = lex.agreements[lex.agreement_by_surface["USMCA"]]
+    assert isinstance(usmca, AgreementEntry)
+    assert usmca.name == "United States–Mexico–Canada Agreement"
+    assert (usmca.kind, usmca.year) == ("trade", 2018)
+    assert lex.agreement_by_surface["JCPOA"] == lex.agreement_by_surface["Iran nuclear deal"]
+    assert lex.agreements["paris-agreement"].name == "Paris Agreement"
+    assert "nuclear deal" not in lex.agreement_by_surface
+    assert not set(lex.agreement_by_surface) & set(lex.org_by_surface)
+    assert not set(lex.agreement_by_surface) & set(lex.country_by_surface)
+
+
+def _mini_gazetteers():
+    countries = {"countries": [{"iso3": "USA", "name": "United States",
+                                "official": "United States of America", "aliases": ["U.S."],
+                                "capital": "Washington", "capital_aliases": [], "demonyms": ["American"]}]}
+    organizations = {"organizations": [{"key": "aukus", "name": "AUKUS", "acronyms": [],
+                                        "aliases": ["AUKUS pact"], "kind": "alliance"}]}
+    places = {"regions": [], "cities": []}
+    return countries, organizations, places
+
+
+@pytest.mark.parametrize("bad,message", [
+    ({"key": "x", "name": "AUKUS pact", "acronyms": [], "aliases": [], "kind": "security"}, "taken"),
+    ({"key": "x", "name": "X Treaty", "acronyms": ["United States"], "aliases": [], "kind": "security"},
+     "acronym"),
+    ({"key": "x", "name": "X Treaty", "acronyms": [], "aliases": ["U.S."], "kind": "security"}, "taken"),
+    ({"key": "x", "name": "X Treaty", "acronyms": [], "aliases": ["nuclear deal"], "kind": "security"},
+     "proper-name"),
+    ({"key": "x", "name": "X Treaty", "acronyms": [], "aliases": ["Nuclear Deal"], "kind": "security"},
+     "proper-name"),
+    ({"key": "x", "name": "X Treaty", "acronyms": ["Npt"], "aliases": [], "kind": "security"}, "acronym"),
+    ({"key": "x", "name": " ", "acronyms": [], "aliases": [], "kind": "security"}, "empty name"),
+    ({"key": "x", "name": "X Treaty", "acronyms": [], "aliases": [], "kind": "treaty"}, "bad kind"),
+    ({"key": "paris-agreement", "name": "X Treaty", "acronyms": [], "aliases": [], "kind": "law"},
+     "duplicate"),
+    ({"key": "x", "name": "Paris Agreement", "acronyms": [], "aliases": [], "kind": "climate"}, "used by"),
+])
+def test_build_rejects_bad_agreements(monkeypatch, bad, message):
+    module = build_module()
+    good = {"key": "paris-agreement", "name": "Paris Agreement", "acronyms": [],
+            "aliases": ["Paris climate accord"], "kind": "climate", "year": 2015}
+    monkeypatch.setattr(module, "load", lambda name: {"agreements": [good, bad]})
+    with pytest.raises(module.GazetteerError, match=message):
+        module.build_agreements(*_mini_gazetteers())
+
+
 # --------------------------------------------------------------------------- reproducible
 
 def test_rebuilding_gives_identical_files(tmp_path):
-    spec = importlib.util.spec_from_file_location("build_gazetteers",
-                                                  ROOT / "scripts" / "build_gazetteers.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = build_module()
     assert module.main(["--out", str(tmp_path)]) == 0
-    for name in ("countries.json", "organizations.json", "titles.json", "places.json"):
+    for name in GAZETTEERS:
         assert (tmp_path / name).read_bytes() == (DATA / name).read_bytes(), name
+    # --check notices a stale agreements file
+    assert module.main(["--out", str(tmp_path), "--check"]) == 0
+    (tmp_path / "agreements.json").write_text("{}\n", encoding="utf-8")
+    assert module.main(["--out", str(tmp_path), "--check"]) == 1
