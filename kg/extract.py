@@ -225,9 +225,13 @@ class Extractor:
             s.mentions = [m for m in self._gazetteer(span) if m.kind == "country" or m.kind == "org"
                           and self.lex.orgs[m.key].kind != "company"]
             return
+        gazetteer = self._gazetteer(span)
+        for m in gazetteer:  # a known treaty's name wins over guessing from "… Agreement"
+            if m.kind == "agreement":
+                m.extra["named"] = True
+                take(m)
         for m in self._capitalised_names(span):
             take(m)
-        gazetteer = self._gazetteer(span)
         # a name right after a title is a person even when a place has that name
         # ("President Santiago Peña"); names of known places or bodies stay what they are
         own = set(taken) | {i for m in gazetteer if m.kind == "country" or m.kind == "org" and (
@@ -252,7 +256,11 @@ class Extractor:
         # names inside a phrase ("Trump–Takaichi summit") or inside a proper name
         # ("U.S.–Japan Security Treaty") stay available as inner mentions
         for m in found + phrases:
-            if m.kind in ("agreement", "event"):
+            if m.kind == "agreement" and m.key in self.lex.agreements:
+                # a known treaty: the countries its name joins are its parties ("U.S.–Japan …")
+                words = span.doc[m.start:m.end - 1]
+                m.extra["inner"] = [x for x in self._gazetteer(words) if x.kind == "country"]
+            elif m.kind in ("agreement", "event"):
                 m.extra["inner"] = [x for x in inner + self._gazetteer(span)
                                     if x is not m and m.start <= x.start and x.end <= m.end]
         found.extend(phrases)
@@ -703,11 +711,10 @@ class Extractor:
             for m in s.mentions:
                 if not m.extra.get("anaphoric") and "named_as" not in m.extra:
                     self._resolve_mention(s, m)
-                    if m.key and m.kind in ("agreement", "event"):
-                        ent = self.entities.get(m.key)
-                        if ent:
-                            self._later_heads.setdefault((ent.cls, ent.head), m.key)
-                            ent.seen_at.append((n, m.start))
+                    ent = self.entities.get(m.key) if m.key else None
+                    if ent is not None and ent.cls in ("Agreement", "Event"):
+                        self._later_heads.setdefault((ent.cls, ent.head), m.key)
+                        ent.seen_at.append((n, m.start))
         for n, s in enumerate(self.sentences):
             for m in s.mentions:
                 if m.extra.get("anaphoric"):
@@ -897,6 +904,14 @@ class Extractor:
                 and root.head.pos_ != "NOUN" \
                 or root.dep_ == "pobj" and root.head.lower_ in ("on", "over", "about")
             self.issue_entity(m.key, m.text, standalone)
+        elif m.kind == "agreement" and m.key in lex.agreements:
+            entry = lex.agreements[m.key]
+            m.key = "agreement/" + entry.key
+            m.kind = "known"
+            last = entry.name.split()[-1].lower()
+            head = last if last in AGREEMENT_NAME_HEADS | set(self.trig["agreement_heads"]) else "agreement"
+            ent = self._new_entity(m.key, "Agreement", entry.name, head=head, words=_content_words(entry.name))
+            ent.add_alias(_strip_possessive(m.text))
         elif m.kind in ("agreement", "event"):
             self._resolve_phrase(s, m)
 
@@ -1225,6 +1240,8 @@ def _surface_tables(lex: Lexicon, nlp: Any) -> tuple[dict, dict]:
         if toks:
             table.setdefault(toks, value)
 
+    for surface, key in lex.agreement_by_surface.items():
+        add(exact, surface, ("agreement", key))
     for surface, key in lex.org_by_surface.items():
         add(exact, surface, ("org", key))
     for surface, iso in lex.country_by_surface.items():

@@ -1040,3 +1040,26 @@ def test_slugs_spell_out_letters_without_decomposition():
     assert slug("Bodø") == "bodo"
     assert slug("Łódź") == "lodz"
     assert slug("Straße") == "strasse"
+
+
+# ------------------------------------------------------------------ known agreements
+
+
+def test_known_agreement_acronym_and_informal_name_are_one_node():
+    text = ("Iran has breached the JCPOA, inspectors said. "
+            "France and Germany said the Iran nuclear deal could still be saved.")
+    agreements = [e for e in run(text).entities if e.cls == "Agreement"]
+    assert [a.key for a in agreements] == ["agreement/jcpoa"]
+    assert {"JCPOA", "Iran nuclear deal"} <= set(agreements[0].aliases)
+
+
+def test_known_agreement_named_by_its_countries_has_them_as_parties():
+    text = "Officials reviewed the United States–Mexico–Canada Agreement in Ottawa."
+    r = rels(text)
+    name = entity(text, "United States–Mexico–Canada Agreement").label
+    assert {("United States", "partyTo", name), ("Mexico", "partyTo", name), ("Canada", "partyTo", name)} <= r
+
+
+def test_a_known_treaty_is_found_again_by_its_head_word():
+    text = "The United States left the INF Treaty in 2019. Russia criticised the treaty."
+    assert ("Russia", "opposes", "Intermediate-Range Nuclear Forces Treaty") in rels(text)
