@@ -911,7 +911,8 @@ class Extractor:
             last = entry.name.split()[-1].lower()
             heads = AGREEMENT_NAME_HEADS | set(self.trig["agreement_heads"])
             head = last if last in heads else "agreement"
-            ent = self._new_entity(m.key, "Agreement", entry.name, head=head, words=_content_words(entry.name))
+            ent = self._new_entity(m.key, "Agreement", entry.name, head=head,
+                                   words=_content_words(entry.name))
             ent.add_alias(_strip_possessive(m.text))
         elif m.kind in ("agreement", "event"):
             self._resolve_phrase(s, m)
