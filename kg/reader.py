@@ -592,7 +592,7 @@ def _html_to_text(text: str, warnings: list[str]) -> _HtmlResult:
     title = None
     h1s = root.xpath(".//h1") or doc.xpath("//h1")
     for h1 in h1s:
-        title = " ".join(_element_text(h1, _SKIP_TAGS)) or None
+        title = " ".join(" ".join(_element_text(h1, _SKIP_TAGS)).split()) or None  # one line, even with <br>
         if title:
             break
     if not title:

@@ -117,21 +117,76 @@ def _skeleton(text: str) -> str:
                 i = m.end()
             else:
                 i += 1
+        elif c == "\\":
+            i += 2  # an escape in a prefixed name (ex:a\#, ex:a\'): neither a comment nor a string
         else:
             i += 1
     return "".join(out)
 
 
-def _keyword(word: str) -> re.Pattern[str]:
-    # a bare keyword: not part of a variable (?service), prefixed name (ex:load, load:x) or longer word
-    return re.compile(rf"(?<![\w?$:\-.]){word}(?![\w:\-])", re.IGNORECASE)
+# What comes before a word when it is the tail of a longer token: a variable
+# (``?myservice``), a language tag (``@en-service``), a prefixed name
+# (``ex:service``, ``ex:a.service``) or a blank node label (``_:b.service``).
+_VAR_TAIL = re.compile(r"[?$]\w*\Z")
+_LANG_TAIL = re.compile(r"@[A-Za-z][A-Za-z0-9-]*\Z")
+_PNAME_TAIL = re.compile(r"(?:[^\W\d_][\w.\-\u00b7]*)?:(?:[\w:%\\\u00b7][\w.\-:%\\\u00b7]*)?\Z")
+_BNODE_TAIL = re.compile(r"_:\w[\w.\-\u00b7]*\Z")
+_PREFIX_NAME = re.compile(r"PREFIX\s+\Z", re.IGNORECASE)
 
 
-_FIRST_WORD = re.compile(
-    rf"(?<![\w?$:\-.])({'|'.join(_QUERY_WORDS + _UPDATE_WORDS)})(?![\w:\-])", re.IGNORECASE
-)
-_SERVICE = _keyword("SERVICE")
-_LOAD = _keyword("LOAD")
+def _own_token(skeleton: str, start: int) -> bool:
+    """Whether Oxigraph may read the word at ``start`` as a keyword.
+
+    Oxigraph's parser matches a keyword as a prefix of what follows
+    (``SERVICESILENT`` is ``SERVICE SILENT``, ``SERVICE:x`` calls ``:x``) and
+    after any token that cannot go on with a letter (``1SERVICE``,
+    ``?o.SERVICE``). So the word counts as a keyword unless it is surely the
+    tail of a variable, language tag, prefixed name or blank node label; the
+    guards built on this refuse a query rather than let a keyword through.
+    """
+    i = start
+    while i > 0 and (skeleton[i - 1].isalnum() or skeleton[i - 1] in "_.-%\\:\u00b7?$@"):
+        i -= 1
+        if skeleton[i] in "?$@":
+            break  # a variable or language tag starts here
+    run = skeleton[i:start]
+    if not run:
+        return True
+    return not (_VAR_TAIL.fullmatch(run) or _LANG_TAIL.fullmatch(run)
+                or _PNAME_TAIL.search(run) or _BNODE_TAIL.search(run))
+
+
+class _Keyword:
+    """A SPARQL keyword that Oxigraph may read as one, in a query skeleton (see :func:`_skeleton`).
+
+    Not inside a variable (``?service``), a prefixed name (``ex:load``,
+    ``ex:a.service``) or a blank node label; but ``?o.SERVICE``,
+    ``SERVICESILENT`` and ``} SERVICE`` are the keyword (see :func:`_own_token`).
+    With ``bounded``, a word that goes on (``SELECTED``, ``load:x``) is not
+    the keyword (for telling query forms apart, not for refusing).
+    ``search`` returns a :class:`re.Match`.
+    """
+
+    def __init__(self, alternatives: str, *, bounded: bool = False) -> None:
+        before, after = (r"(?<![\w?$:])", r"(?![\w:\-])") if bounded else ("", "(?!:)")
+        self._re = re.compile(rf"{before}({alternatives}){after}", re.IGNORECASE)
+        self._after_colon = None if bounded else re.compile(rf"({alternatives}):", re.IGNORECASE)
+
+    def search(self, skeleton: str) -> re.Match[str] | None:
+        for m in self._re.finditer(skeleton):
+            if _own_token(skeleton, m.start()):
+                return m
+        if self._after_colon is not None:
+            # ``SERVICE:x`` is SERVICE applied to ``:x`` -- but ``PREFIX service: <…>`` declares a prefix
+            for m in self._after_colon.finditer(skeleton):
+                if _own_token(skeleton, m.start()) and not _PREFIX_NAME.search(skeleton, 0, m.start()):
+                    return m
+        return None
+
+
+_FIRST_WORD = _Keyword("|".join(_QUERY_WORDS + _UPDATE_WORDS), bounded=True)
+_SERVICE = _Keyword("SERVICE")
+_LOAD = _Keyword("LOAD", bounded=True)  # LOAD is an update: a query cannot hold it
 _PREFIX_DECL = re.compile(r"(?<![\w?$:\-.])PREFIX\s+([A-Za-z][\w\-.]*)?\s*:", re.IGNORECASE)
 
 
@@ -153,9 +208,9 @@ def _excerpt(text: str, line: int, col: int) -> str:
     return f"\n  {src}\n  {' ' * (max(col, 1) - 1)}^"
 
 
-def _refuse(sparql: str, skeleton: str, match: re.Match[str], message: str) -> QueryError:
+def _refuse(sparql: str, skeleton: str, match: re.Match[str], message: str, hint: str = "") -> QueryError:
     line, col = _position(sparql, match.start())
-    return QueryError(f"{message} (line {line}, column {col})")
+    return QueryError(f"{message} (line {line}, column {col}){hint}")
 
 
 def check_query(sparql: str, *, parse: bool = True) -> str:
@@ -189,8 +244,11 @@ def check_query(sparql: str, *, parse: bool = True) -> str:
                          "add articles with `kg ingest`, drop them with `kg remove`")
     service = _SERVICE.search(skeleton)
     if service is not None:
+        hint = ""
+        if skeleton.startswith(":", service.end(1)):
+            hint = f" — a prefix named {service.group(1)}: reads as the keyword; give it another name"
         raise _refuse(sparql, skeleton, service,
-                      "SERVICE (federated query) is refused: geokg queries only its own store")
+                      "SERVICE (federated query) is refused: geokg queries only its own store", hint)
     load = _LOAD.search(skeleton)
     if load is not None:
         raise _refuse(sparql, skeleton, load, "LOAD is refused: add articles with `kg ingest`")
@@ -424,6 +482,7 @@ def evaluate_oxigraph(store: Any, text: str, *, timeout: float | None = None,
     conv = _Converter()
 
     def work() -> None:
+        res: Any = None
         try:
             res = store.query(text, use_default_graph_as_union=True, prefixes=prefixes)
             if isinstance(res, ox.QueryBoolean):
@@ -453,6 +512,9 @@ def evaluate_oxigraph(store: Any, text: str, *, timeout: float | None = None,
         except BaseException as err:  # handed over to the caller
             run.error = err
         finally:
+            # pyoxigraph results may only be dropped by the thread that made them; the
+            # error's traceback (handed to the caller) keeps this frame, so drop it here
+            res = None  # noqa: F841
             run.done.set()
 
     start = time.perf_counter()

@@ -209,23 +209,85 @@ def _render(conforms: bool, found: list[tuple[Violation, Node | None]], data: Gr
     return "\n".join(lines)
 
 
-def read_rdf_files(paths: list[str | Path]) -> Graph:
+#: rdflib parser name (used in messages) -> pyoxigraph RdfFormat attribute
+_OX_FORMATS = {"turtle": "TURTLE", "nt": "N_TRIPLES", "nquads": "N_QUADS", "trig": "TRIG",
+               "json-ld": "JSON_LD", "xml": "RDF_XML"}
+_DTD_MARKERS = (b"<!doctype", b"<!entity")
+_CHUNK = 1 << 20
+
+
+def _refuse_dtd(path: Path) -> None:
+    """Refuse RDF/XML with a DOCTYPE or ENTITY declaration, before any XML parser sees it.
+
+    Entity expansion ("billion laughs") makes a kilobyte file expand to
+    gigabytes, and external entities read other files; geokg's exports never
+    declare entities. The file is scanned in 1 MB pieces: bounded memory.
+    """
+    from .errors import InputError
+
+    keep = max(len(m) for m in _DTD_MARKERS) - 1
+    tail = b""
+    first = True
+    with open(path, "rb") as fh:
+        while True:
+            chunk = fh.read(_CHUNK)
+            if not chunk:
+                return
+            if first:
+                first = False
+                if chunk.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in chunk[:4]:
+                    raise InputError(f"{path} is not UTF-8; geokg reads RDF/XML in UTF-8 only")
+            window = (tail + chunk).lower()
+            for marker in _DTD_MARKERS:
+                if marker in window:
+                    what = marker[2:].decode().upper()
+                    raise InputError(
+                        f"{path}: RDF/XML with a {what} declaration is refused (entity expansion can "
+                        "exhaust memory, external entities read other files) — remove the DOCTYPE")
+            tail = window[-keep:]
+
+
+def _syntax_message(err: SyntaxError) -> str:
+    """``line L, column C: what`` from a pyoxigraph parse error."""
+    message = err.msg or str(err)
+    # "Parser error between line 3 column 11 and line 4 column 1: Unexpected end of file"
+    detail = message.split(": ", 1)[1] if message.startswith("Parser error") and ": " in message else message
+    if "LoadDocumentCallback" in message or "remote context" in message:
+        return ("a remote JSON-LD @context is not fetched (geokg reads no URL while importing) — "
+                "inline the context in the file")
+    if err.lineno:
+        where = f"line {err.lineno}" + (f", column {err.offset}" if err.offset else "")
+        return f"{where}: {detail}"
+    return detail
+
+
+def read_rdf_files(paths: list[str | Path], *, default_union: bool = False) -> Graph:
     """Parse RDF files into one dataset, the format chosen by each file's extension.
 
+    The files are read with Oxigraph's strict parsers, each file completely
+    before anything is added, so a truncated or malformed file adds nothing and
+    the error names its line and column. Nothing is fetched from the network: a
+    JSON-LD file whose ``@context`` is a URL is refused, and so is RDF/XML with
+    a ``DOCTYPE``/``ENTITY`` declaration (checked before parsing, in bounded memory).
+
     Args:
-        paths: ``.ttl``, ``.nt``, ``.nq``, ``.trig`` or ``.jsonld`` files.
+        paths: ``.ttl``, ``.nt``, ``.nq``, ``.trig``, ``.jsonld``/``.json`` or
+            ``.rdf``/``.owl``/``.xml`` files.
+        default_union: the returned dataset's default graph is the union of its graphs.
 
     Returns:
         An rdflib ``Dataset``; triple formats land in its default graph.
 
     Raises:
-        InputError: when a file is missing, of an unknown kind, or not valid RDF.
+        InputError: when a file is missing, of an unknown kind, refused, or not valid RDF.
     """
-    from rdflib import Dataset
+    import pyoxigraph as ox
+    from rdflib import BNode, Dataset, URIRef
 
     from .errors import InputError
+    from .sparql import _Converter
 
-    dataset = Dataset()
+    dataset = Dataset(default_union=default_union)
     for raw in paths:
         path = Path(raw)
         fmt = _SUFFIX_FORMATS.get(path.suffix.lower())
@@ -234,10 +296,32 @@ def read_rdf_files(paths: list[str | Path]) -> Graph:
             raise InputError(f"cannot tell the RDF format of {path} from its extension (one of {known})")
         if not path.is_file():
             raise InputError(f"no such file: {path}")
+        attr, name = _OX_FORMATS[fmt], fmt
         try:
-            dataset.parse(path, format=fmt)
-        except Exception as err:  # rdflib's parsers raise many unrelated types
-            raise InputError(f"{path} is not valid {fmt}: {err}") from err
+            if fmt == "xml":
+                _refuse_dtd(path)
+            quads = list(ox.parse(path=str(path), format=getattr(ox.RdfFormat, attr),
+                                  base_iri=path.resolve().as_uri(), rename_blank_nodes=True))
+        except SyntaxError as err:
+            raise InputError(f"{path} is not valid {name}: {_syntax_message(err)}; "
+                             "nothing was read from it") from err
+        except OSError as err:
+            raise InputError(f"cannot read {path}: {err.strerror or err}") from err
+        except (ValueError, UnicodeError) as err:
+            raise InputError(f"{path} is not valid {name}: {err}; nothing was read from it") from err
+        term = _Converter()
+        graphs: dict[object, Graph] = {}
+        for q in quads:
+            g = q.graph_name
+            key = None if isinstance(g, ox.DefaultGraph) else (g.value, isinstance(g, ox.BlankNode))
+            target = graphs.get(key)
+            if target is None:
+                if key is None:
+                    target = dataset.default_graph
+                else:
+                    target = dataset.graph(BNode(key[0]) if key[1] else URIRef(key[0]))
+                graphs[key] = target
+            target.add((term(q.subject), term(q.predicate), term(q.object)))
     return dataset
 
 
