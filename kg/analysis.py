@@ -82,23 +82,14 @@ def load_rdf(*, store: str | os.PathLike[str] | None = None,
         InputError: the file is missing, of unknown format or not valid RDF.
         StoreError: the store cannot be opened.
     """
-    import rdflib
-    from rdflib.util import guess_format
-
     if path is not None:
         p = Path(path)
         if not p.is_file():
             raise InputError(f"no RDF file at {p} — give a file written by `kg export`")
-        fmt = guess_format(str(p))
-        if fmt is None:
-            raise InputError(f"cannot tell the RDF format of {p} from its extension "
-                             "(use .ttl, .trig, .nq, .nt, .jsonld or .rdf)")
-        ds = rdflib.Dataset(default_union=True)
-        try:
-            ds.parse(str(p), format=fmt)
-        except Exception as err:  # rdflib raises many unrelated types on bad input
-            raise InputError(f"{p} is not valid {fmt}: {err}") from err
-        return ds
+        from .validate import read_rdf_files
+
+        # Oxigraph's strict parsers: nothing fetched, DTDs refused, a bad file adds nothing
+        return read_rdf_files([p], default_union=True)
     if store is None:
         raise InputError("nothing to analyse — give --input FILE or --store PATH")
     return _store_dataset(store)

@@ -63,8 +63,8 @@ case  what                            tests
                                       test_export::test_atomic_write_text_and_failure,
                                       test_view::test_write_html_is_atomic_and_refuses_to_overwrite,
                                       test_case14_export_through_a_symlink_into_the_store,
-                                      test_case14_view_into_the_store_folder (xfail),
-                                      test_case14_view_over_its_own_input (xfail)
+                                      test_case14_view_into_the_store_folder,
+                                      test_case14_view_over_its_own_input
 15    store locked by another         test_store::test_locked_store_gives_a_clear_message,
       writer: clear message naming    test_store::test_read_only_open_works_while_another_process_writes,
       the cause                       test_case15_second_kg_process_is_told_the_store_is_locked
@@ -101,7 +101,7 @@ case  what                            tests
       remote @context, truncated      test_case24_xxe_refused,
       Turtle                          test_case24_remote_jsonld_context_not_fetched,
                                       test_case24_truncated_turtle_imports_nothing,
-                                      test_case24_analyze_input_is_as_safe (xfail)
+                                      test_case24_analyze_input_is_as_safe
 25    hypothesis round trip of        test_roundtrip.py (every test),
       awkward literals, every format  test_export::test_literals_survive_round_trips
 26    fuzzing the reader and the      test_fuzz.py (KG_FUZZ_SECONDS),
@@ -702,8 +702,6 @@ def test_case14_export_through_a_symlink_into_the_store(tmp_path):
     assert fingerprint(store) == before
 
 
-@pytest.mark.xfail(strict=True, reason="kg view writes inside the store folder; the fix belongs in "
-                   "kg/cli.py view_command or kg/view.write_html (see the report of issue #6)")
 def test_case14_view_into_the_store_folder(tmp_path):
     store = make_sample_store(tmp_path / "store")
     result = kg("view", "--store", str(store), "-o", str(store / "view.html"))
@@ -711,8 +709,6 @@ def test_case14_view_into_the_store_folder(tmp_path):
     assert_clean_error(result, "store folder")
 
 
-@pytest.mark.xfail(strict=True, reason="kg view --input X -o X --force overwrites its own input; "
-                   "kg build refuses this (see the report of issue #6)")
 def test_case14_view_over_its_own_input(tmp_path):
     trig = tmp_path / "kg.trig"
     build_sample_dataset().serialize(trig, format="trig")
@@ -1179,9 +1175,6 @@ def test_case24_truncated_turtle_imports_nothing(tmp_path):
         read_rdf_files([cut])
 
 
-@pytest.mark.xfail(strict=True, reason="kg/analysis.py load_rdf (kg analyze/path/neighbors/view --input) "
-                   "still parses with rdflib: it fetches remote JSON-LD contexts and expands DTD entities; "
-                   "it should call kg.validate.read_rdf_files(..., default_union=True) (see the report)")
 def test_case24_analyze_input_is_as_safe(tmp_path, recorder):
     doc = tmp_path / "remote.jsonld"
     doc.write_text(json.dumps({"@context": f"{recorder.url}/ctx.jsonld", "@id": "urn:x:a", "label": "A"}))
