@@ -121,45 +121,99 @@ def build_command(articles: tuple[str, ...], output: str, force: bool) -> None:
         raise SystemExit(1)
 
 
+def _workers_option(_ctx: click.Context, _param: click.Parameter, value: str) -> int:
+    text = value.strip().lower()
+    if text != "auto" and not text.isdigit():
+        raise click.BadParameter(f"{value!r} is not a number of processes or 'auto'")
+    return 0 if text == "auto" else int(text)
+
+
+def _ingest_summary(report: Any, store: str) -> str:
+    return (f"{len(report.done)} article(s) ingested into {store}, {report.entities} entities, "
+            f"{report.relations} relations"
+            + (f", {len(report.unchanged)} unchanged" if report.unchanged else "")
+            + (f", {len(report.skipped)} skipped" if report.skipped else "")
+            + (f", {len(report.failed)} failed" if report.failed else "")
+            + f" in {report.seconds:.1f} s ({report.rate:.1f} articles/s)")
+
+
 @main.command("ingest")
 @click.argument("paths", nargs=-1, required=True)
 @store_option
 @click.option("--force", is_flag=True, help="Re-extract articles even when their content is unchanged.")
+@click.option("-j", "--workers", default="1", show_default=True, metavar="N|auto", callback=_workers_option,
+              help="Extract in N parallel processes (0 or auto: one per CPU); 1 runs in this process.")
+@click.option("--batch-size", type=click.IntRange(min=1), default=4, show_default=True,
+              help="Articles per task sent to a worker process (with --workers > 1).")
 @fail_cleanly
-def ingest_command(paths: tuple[str, ...], store: str, force: bool) -> None:
-    """Extract ARTICLES into the store, one named graph per article.
+def ingest_command(paths: tuple[str, ...], store: str, force: bool, workers: int, batch_size: int) -> None:
+    """Extract the articles in PATHS into the store, one named graph per article.
 
     PATHS are files, folders (recursively: .txt, .md, .html) or - for stdin.
     An article already stored with the same content is skipped; a changed one
-    replaces its old graph. Each article is written in one transaction.
+    replaces its old graph. Each article is written in one transaction, so an
+    interrupted run (Ctrl-C, or even a kill) leaves whole articles only, and
+    running it again finishes the job. A new store is created only once there
+    is an article to write.
+
+    With --workers N, N processes run spaCy while this one reads the files and
+    writes the graphs as they come back (1: everything in this process; 0 or
+    auto: one worker per CPU). Progress goes to stderr with articles/s.
 
     \b
     Example:
       kg ingest examples/us-japan-summit.txt
       kg ingest --store newsroom.kg articles/
+      kg ingest --workers auto --store newsroom.kg articles/
     """
-    from .pipeline import ingest
-    from .reader import iter_article_paths
-    from .store import open_store
+    import signal
+    import threading
+    import time
 
-    names = [p for p in paths]
+    from .pipeline import IngestInterrupted, ingest
+    from .reader import iter_article_paths
+
+    names = list(paths)
     # expanded before the store is opened: a missing path fails without creating or touching the store
     total = sum(1 for p in names if p == "-") + len(list(iter_article_paths([p for p in names if p != "-"])))
-    with open_store(store, create=True) as st:
+
+    def interrupt(_signum: int, frame: Any) -> None:
+        # SIGTERM stops as cleanly as Ctrl-C, through the same handler (ingest holds a
+        # Ctrl-C back while it writes an article)
+        handler = signal.getsignal(signal.SIGINT)
+        if not callable(handler):
+            raise KeyboardInterrupt
+        handler(signal.SIGINT, frame)
+
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, interrupt) if main_thread else None
+    started = time.monotonic()
+    handled = 0
+    try:
         if total > 1:
             with click.progressbar(length=total, label="Ingesting", file=sys.stderr,
                                    show_pos=True, item_show_func=lambda x: x) as bar:
-                report = ingest(names, st, force=force, warn=warn,
-                                progress=lambda name: bar.update(1, os.path.basename(name)))
+                def tick(name: str) -> None:
+                    nonlocal handled
+                    handled += 1
+                    rate = handled / max(time.monotonic() - started, 1e-9)
+                    bar.update(1, f"{rate:.1f} articles/s  {os.path.basename(name)}")
+
+                report = ingest(names, store, force=force, warn=warn, progress=tick,
+                                workers=workers, batch_size=batch_size)
         else:
-            report = ingest(names, st, force=force, warn=warn)
+            report = ingest(names, store, force=force, warn=warn, workers=workers, batch_size=batch_size)
+    except IngestInterrupted as stop:
+        for name, why in stop.report.failed:
+            click.echo(f"Error: {name}: {why}", err=True)
+        info(f"Interrupted: {_ingest_summary(stop.report, store)}; run the command again to go on")
+        raise SystemExit(130) from None
+    finally:
+        if main_thread and previous is not None:
+            signal.signal(signal.SIGTERM, previous)
     for name, why in report.failed:
         click.echo(f"Error: {name}: {why}", err=True)
-    info(f"{len(report.done)} article(s) ingested into {store}, {report.entities} entities, "
-         f"{report.relations} relations"
-         + (f", {len(report.unchanged)} unchanged" if report.unchanged else "")
-         + (f", {len(report.skipped)} skipped" if report.skipped else "")
-         + (f", {len(report.failed)} failed" if report.failed else ""))
+    info(_ingest_summary(report, store))
     if report.failed:
         raise SystemExit(1)
 

@@ -7,6 +7,9 @@ what both back ends implement — the embedded Oxigraph store on disk
 ``replace_article(article_iri, graph) -> None``
     One transaction: drops the named graph ``article_iri`` and inserts the
     triples of ``graph`` into it. If anything fails the store is left as it was.
+``replace_article_ntriples(article_iri, ntriples) -> None``
+    The same from N-Triples text (what parallel ``kg ingest`` workers send
+    back); the default parses it with rdflib, the embedded store with Oxigraph.
 ``remove_article(article_iri) -> bool``
     Drops the article's graph; False when there was none.
 ``articles() -> list[ArticleInfo]``
@@ -30,7 +33,8 @@ what both back ends implement — the embedded Oxigraph store on disk
     Releases the store (also on leaving a ``with`` block).
 
 :func:`open_store` picks the back end from the location: ``http://``/``https://``
-URLs go to ``kg.remote.RemoteStore``, anything else is a folder on disk.
+URLs, also with a server kind (``fuseki+http://…``; see :func:`kg.remote.is_remote`),
+go to ``kg.remote.RemoteStore``, anything else is a folder on disk.
 
 Notes on the embedded store (pyoxigraph 0.5):
 
@@ -76,6 +80,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "ArticleInfo", "StoreStats", "Store", "EmbeddedStore", "open_store",
     "MARKER_FILE", "STORE_FORMAT_VERSION", "DUMP_FORMATS", "QUAD_FORMATS", "resolve_article",
+    "graph_ntriples", "needs_creation",
 ]
 
 MARKER_FILE = "geokg-store.json"
@@ -163,6 +168,26 @@ class Store(ABC):
             StoreError: the store is read-only, a term cannot be stored, or the
                 write failed; the store is then unchanged.
         """
+
+    def replace_article_ntriples(self, article_iri: str, ntriples: str) -> None:
+        """:meth:`replace_article` from the article's triples as N-Triples text.
+
+        Parallel ``kg ingest`` workers send graphs back as N-Triples (cheap to
+        pickle, see :func:`graph_ntriples`); this writes them in one transaction
+        like :meth:`replace_article`. The default parses the text with rdflib;
+        back ends that take N-Triples natively override it.
+
+        Raises:
+            StoreError: the text does not parse, or as :meth:`replace_article`.
+        """
+        import rdflib
+
+        graph = rdflib.Graph()
+        try:
+            graph.parse(data=ntriples, format="nt")
+        except Exception as err:  # rdflib raises several kinds of parser errors
+            raise StoreError(f"cannot store the graph of {article_iri}: {err}") from err
+        self.replace_article(article_iri, graph)
 
     @abstractmethod
     def remove_article(self, article_iri: str) -> bool:
@@ -429,6 +454,26 @@ class _ToNQuads:
         return "".join(lines)
 
 
+def graph_ntriples(graph: Iterable[tuple[Any, Any, Any]]) -> str:
+    """N-Triples text of an rdflib graph's triples, written as the store writes N-Quads.
+
+    Raises:
+        StoreError: a term that RDF (or Oxigraph) refuses.
+    """
+    writer = _ToNQuads()
+    get, new = writer._cache.get, writer._new
+    lines: list[str] = []
+    try:
+        for s, p, o in graph:
+            subject, predicate = get(s) or new(s), get(p) or new(p)
+            if subject[0] == '"' or predicate[0] != "<":
+                raise TypeError(f"not an RDF triple: {s!r} {p!r} {o!r}")
+            lines.append(f"{subject} {predicate} {get(o) or new(o)} .\n")
+    except (ValueError, TypeError) as err:
+        raise StoreError(f"cannot store the graph: {err}") from err
+    return "".join(lines)
+
+
 def _bnode_id(value: str) -> str:
     if value and (value[0].isalnum() or value[0] == "_") and all(c.isalnum() or c in "_-" for c in value):
         return value
@@ -585,6 +630,26 @@ class EmbeddedStore(Store):
         if added:
             parts.append(f"INSERT DATA {{ GRAPH {g} {{\n{_nt_triples(ox, added)}}} }}")
         store.update(" ;\n".join(parts))
+
+    def replace_article_ntriples(self, article_iri: str, ntriples: str) -> None:
+        import pyoxigraph as ox
+
+        store = self._writable()
+        gname = self._graph_name(article_iri)
+        data = ntriples.encode("utf-8")
+        with self._write_lock:
+            try:
+                if not store.contains_named_graph(gname):
+                    if data.strip():
+                        store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=gname)  # one transaction
+                    return
+                quads = [ox.Quad(q.subject, q.predicate, q.object, gname)
+                         for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
+                self._replace_existing(store, gname, quads)
+            except (SyntaxError, ValueError) as err:
+                raise StoreError(f"cannot store the graph of {article_iri}: {err}") from err
+            except OSError as err:
+                raise StoreError(f"cannot write {article_iri} to {self.location}: {err}") from err
 
     def add_articles(self, items: Iterable[tuple[str, rdflib.Graph]], *,
                      batch_triples: int = 250_000) -> int:
@@ -803,6 +868,29 @@ def _grouped(store: pyoxigraph.Store) -> list[Any]:
 # opening
 
 
+def _is_url(text: str) -> bool:
+    """The rule of :func:`kg.remote.is_remote` (``http``/``https``, optionally ``kind+http``),
+    kept here so that opening a folder does not import the HTTP client."""
+    scheme = text.split("://", 1)[0].lower() if "://" in text else ""
+    return scheme.rsplit("+", 1)[-1] in ("http", "https")
+
+
+def needs_creation(location: str | os.PathLike[str]) -> bool:
+    """True when ``open_store(location, create=True)`` would create a new store.
+
+    That is a folder path that does not exist yet, or an empty folder; never a
+    server URL. ``kg ingest`` uses it to create the store only once an article
+    is about to be written.
+    """
+    text = os.fspath(location)
+    if _is_url(text):
+        return False
+    path = Path(text).expanduser()
+    if not path.exists():
+        return True
+    return path.is_dir() and not any(path.iterdir())
+
+
 def _read_marker(path: Path) -> dict[str, Any] | None:
     marker = path / MARKER_FILE
     if not marker.is_file():
@@ -839,8 +927,9 @@ def open_store(location: str | os.PathLike[str], *, create: bool = False,
     """Open the store at a folder or a SPARQL server URL.
 
     Args:
-        location: a folder (embedded Oxigraph) or an ``http(s)://`` URL of a
-            SPARQL server (see ``kg.remote``).
+        location: a folder (embedded Oxigraph) or the URL of a SPARQL server:
+            ``http(s)://…``, or with the server kind in the scheme
+            (``fuseki+http://…``); see ``kg.remote``.
         create: create the folder and an empty store when there is none.
             Without it a missing store is an error and nothing is created.
         read_only: open without taking the write lock (read commands): works
@@ -859,7 +948,7 @@ def open_store(location: str | os.PathLike[str], *, create: bool = False,
         []
     """
     text = os.fspath(location)
-    if text.startswith(("http://", "https://")):
+    if _is_url(text):
         from .remote import RemoteStore  # type: ignore[import-not-found]
 
         return RemoteStore.from_url(text)  # type: ignore[no-any-return]
@@ -881,12 +970,17 @@ def open_store(location: str | os.PathLike[str], *, create: bool = False,
 
     import pyoxigraph as ox
 
+    if not exists:  # (create is set) RocksDB makes the last folder only
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise StoreError(f"cannot create the store {path}: {err.strerror or err}") from err
     try:
         if read_only:
             ox_store = ox.Store.read_only(str(path))
         else:
             ox_store = ox.Store(str(path))
-    except OSError as err:
+    except (OSError, RuntimeError) as err:  # RuntimeError: a store being created by another process
         msg = str(err)
         if "lock" in msg.lower():
             raise StoreError(_lock_message(path, err)) from err
