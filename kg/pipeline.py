@@ -227,15 +227,17 @@ class _Outcome(NamedTuple):
     error: str | None = None
     entities: int = 0
     relations: int = 0
+    people: tuple[tuple[str, str], ...] = ()  # (key, full name) of the persons found
 
 
-def _extract_one(doc: Document, nlp: Any, lexicon: Any, now: _dt.datetime, *, as_text: bool) -> _Outcome:
+def _extract_one(doc: Document, nlp: Any, lexicon: Any, now: _dt.datetime, *, as_text: bool,
+                 known: dict[str, tuple[str, str]] | None = None) -> _Outcome:
     """Extract one article; any error becomes the article's failure, not the run's."""
     from .extract import extract
     from .rdf import to_graph
 
     try:
-        extraction = extract(doc, nlp=nlp, lexicon=lexicon)
+        extraction = extract(doc, nlp=nlp, lexicon=lexicon, known_people=known)
         graph: Any = to_graph(extraction, ingested_at=now)
         if as_text:
             from .store import graph_ntriples
@@ -245,10 +247,12 @@ def _extract_one(doc: Document, nlp: Any, lexicon: Any, now: _dt.datetime, *, as
         detail = str(err).strip().splitlines()[0] if str(err).strip() else ""
         detail = detail if len(detail) <= 200 else detail[:199] + "…"
         return _Outcome(None, f"extraction failed: {type(err).__name__}" + (f": {detail}" if detail else ""))
-    return _Outcome(graph, None, len(extraction.entities), len(extraction.relations))
+    people = tuple((e.key, e.label) for e in extraction.entities if e.cls == "Person")
+    return _Outcome(graph, None, len(extraction.entities), len(extraction.relations), people)
 
 
 def _extract_serial(items: Iterable[tuple[str, Document]], now: _dt.datetime,
+                    known: dict[str, tuple[str, str]] | None = None,
                     ) -> Iterator[tuple[str, Document, _Outcome]]:
     """Extraction in this process; spaCy loads at the first article that needs it."""
     nlp = lexicon = None
@@ -258,7 +262,7 @@ def _extract_serial(items: Iterable[tuple[str, Document]], now: _dt.datetime,
             from .nlp import load_nlp
 
             nlp, lexicon = load_nlp(), load_lexicon()
-        yield name, doc, _extract_one(doc, nlp, lexicon, now, as_text=False)
+        yield name, doc, _extract_one(doc, nlp, lexicon, now, as_text=False, known=known)
 
 
 # -- worker processes ------------------------------------------------------------
@@ -300,11 +304,12 @@ def _init_worker(parent_pid: int) -> None:
         _WORKER["error"] = str(err) or type(err).__name__
 
 
-def _work(docs: list[Document], now: _dt.datetime) -> list[_Outcome]:
+def _work(docs: list[Document], now: _dt.datetime, known: dict[str, tuple[str, str]]) -> list[_Outcome]:
     error = _WORKER.get("error")
     if error is not None:
         raise KGError(error)
-    return [_extract_one(d, _WORKER["nlp"], _WORKER["lexicon"], now, as_text=True) for d in docs]
+    return [_extract_one(d, _WORKER["nlp"], _WORKER["lexicon"], now, as_text=True, known=known)
+            for d in docs]
 
 
 def _worker_main(conn: Connection, parent_pid: int) -> None:
@@ -318,9 +323,9 @@ def _worker_main(conn: Connection, parent_pid: int) -> None:
             return
         if task is None:
             return
-        docs, now = task
+        docs, now, known = task
         try:
-            reply: tuple[str, Any] = ("ok", _work(docs, now))
+            reply: tuple[str, Any] = ("ok", _work(docs, now, known))
         except Exception as err:  # the model did not load (or a bug): the parent stops with it
             reply = ("fatal", str(err) or type(err).__name__)
         try:
@@ -353,9 +358,10 @@ class _Worker:
         self.batch: list[tuple[str, Document]] | None = None
         self.alone = False
 
-    def assign(self, batch: list[tuple[str, Document]], alone: bool, now: _dt.datetime) -> None:
-        """Send a batch (raises OSError when the worker is gone)."""
-        self.conn.send(([doc for _, doc in batch], now))
+    def assign(self, batch: list[tuple[str, Document]], alone: bool, now: _dt.datetime,
+               known: dict[str, tuple[str, str]]) -> None:
+        """Send a batch with the people known so far (raises OSError when the worker is gone)."""
+        self.conn.send(([doc for _, doc in batch], now, known))
         self.batch, self.alone = batch, alone
 
     def stop(self, *, kill: bool) -> None:
@@ -376,7 +382,8 @@ class _Worker:
 
 
 def _extract_parallel(items: Iterable[tuple[str, Document]], now: _dt.datetime, *, workers: int,
-                      batch_size: int) -> Iterator[tuple[str, Document, _Outcome]]:
+                      batch_size: int, known: dict[str, tuple[str, str]] | None = None,
+                      ) -> Iterator[tuple[str, Document, _Outcome]]:
     """Extraction in ``workers`` spawned processes, yielding each article as its batch comes back.
 
     Each worker holds one batch of ``batch_size`` articles at a time and gets its
@@ -392,8 +399,9 @@ def _extract_parallel(items: Iterable[tuple[str, Document]], now: _dt.datetime, 
 
     source = iter(items)
     head = list(islice(source, batch_size + 1))
+    known = {} if known is None else known
     if len(head) <= batch_size:
-        yield from _extract_serial(head, now)
+        yield from _extract_serial(head, now, known)
         return
     queue = chain(head, source)
     backlog: deque[tuple[list[tuple[str, Document]], bool]] = deque()  # (batch, alone) to send first
@@ -423,7 +431,7 @@ def _extract_parallel(items: Iterable[tuple[str, Document]], now: _dt.datetime, 
             worker = _Worker(ctx)
             pool.append(worker)
         try:
-            worker.assign(*task, now)
+            worker.assign(*task, now, known)
         except OSError:  # it died before taking the task: the task goes back, a new worker starts
             backlog.appendleft(task)
             retire(worker)
@@ -520,6 +528,22 @@ class _HoldInterrupts:
                 raise KeyboardInterrupt
 
 
+def _stored_people(store: Store | None) -> list[tuple[str, str]]:
+    """(key, label) of every person already in ``store``."""
+    if store is None:
+        return []
+    from .vocab import ID
+
+    rows = store.query("SELECT DISTINCT ?p ?l WHERE { ?p a gkg:Person ; rdfs:label ?l }").rows
+    return [(str(p)[len(str(ID)):], str(label)) for p, label in rows if str(p).startswith(str(ID))]
+
+
+def _people_index(people: list[tuple[str, str]]) -> dict[str, tuple[str, str]]:
+    from .extract import people_index
+
+    return people_index(people)
+
+
 class _Target:
     """The store :func:`ingest` writes to. Given a location, it opens the store itself and
     creates a new one only when the first article is about to be written."""
@@ -604,6 +628,9 @@ def ingest(paths: list[str], store: Store | str | os.PathLike[str], *,
     batch_size = max(1, int(batch_size))
     target = _Target(store)
     sent: dict[str, str] = {}  # article IRI -> sha256 of the text already sent in this run
+    # people named in full before ("Friedrich Merz") let a later "Chancellor Merz" join them
+    people = _stored_people(target.store)
+    known = _people_index(people)
 
     def todo() -> Iterator[tuple[str, Document]]:
         for name, doc in read_inputs(paths):
@@ -627,8 +654,8 @@ def ingest(paths: list[str], store: Store | str | os.PathLike[str], *,
             if progress:
                 progress(name)
 
-    results = (_extract_serial(todo(), now) if workers <= 1 else
-               _extract_parallel(todo(), now, workers=workers, batch_size=batch_size))
+    results = (_extract_serial(todo(), now, known) if workers <= 1 else
+               _extract_parallel(todo(), now, workers=workers, batch_size=batch_size, known=known))
     hold = _HoldInterrupts()
     hold.install()
     try:
@@ -641,6 +668,9 @@ def ingest(paths: list[str], store: Store | str | os.PathLike[str], *,
                     report.done.append(name)
                     report.entities += outcome.entities
                     report.relations += outcome.relations
+                people.extend(outcome.people)
+                known.clear()
+                known.update(_people_index(people))
             if progress:
                 progress(name)
     except KeyboardInterrupt as err:

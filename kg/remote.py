@@ -358,6 +358,11 @@ class RemoteStore(Store):
         g = _check_iri(str(article_iri))
         self._replace_ntriples(g, _ntriples(graph, g))
 
+    def replace_article_ntriples(self, article_iri: str, ntriples: str) -> None:
+        """The server parses the text itself (``kg ingest --workers`` sends N-Triples)."""
+        self._check_open()
+        self._replace_ntriples(str(article_iri), ntriples)
+
     def _replace_ntriples(self, article_iri: str, ntriples: str, count: int = 0) -> int:
         """Replace the article's graph by these N-Triples in one request; returns ``count``."""
         self._check_open()

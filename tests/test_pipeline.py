@@ -267,3 +267,48 @@ def test_public_functions_stay_functions_after_the_pipeline_ran() -> None:
 
     kg.build_graph(TEXTS["vienna"])
     assert callable(kg.extract_document) and callable(kg.validate_graph)
+
+
+# ----------------------------------------------------------------------------- across articles
+
+
+@pytest.mark.parametrize("runs", ["one run", "two runs"])
+def test_articles_merge_by_iri_and_accumulate_aliases(tmp_path: Path, tmp_store, runs: str) -> None:
+    """Two articles name the same person, country and organisation differently: one node
+    each in the store, with the aliases of both, and each relation keeps its own article.
+    The second article calls him only "Chancellor Merz": the store knows who that is."""
+    from kg.pipeline import ingest
+    from kg.vocab import article_iri
+
+    a = tmp_path / "a-vienna.txt"
+    a.write_text(
+        "VIENNA, May 2, 2025 — Iran let inspectors of the International Atomic Energy Agency (IAEA) "
+        "return on Friday. German Chancellor Friedrich Merz welcomed the IAEA's report.\n", encoding="utf-8")
+    b = tmp_path / "b-berlin.txt"
+    b.write_text(
+        "BERLIN, May 9, 2025 — Chancellor Merz criticised Tehran on Friday. The IAEA said "
+        "inspections were incomplete.\n", encoding="utf-8")
+    if runs == "one run":
+        assert len(ingest([str(a), str(b)], tmp_store).done) == 2
+    else:
+        ingest([str(a)], tmp_store)
+        ingest([str(b)], tmp_store)
+    first, second = kg.read_document(str(a)), kg.read_document(str(b))
+
+    def labels(iri: str) -> set[str]:
+        rows = tmp_store.query(f"SELECT DISTINCT ?l WHERE {{ <{iri}> rdfs:label|skos:altLabel ?l }}").rows
+        return {str(r[0]) for r in rows}
+
+    people = tmp_store.query("SELECT DISTINCT ?p WHERE { ?p a gkg:Person }").rows
+    assert [str(r[0]) for r in people] == ["https://w3id.org/geokg/id/person/friedrich-merz"]
+    assert {"Friedrich Merz", "Merz", "Chancellor Merz"} <= labels(str(people[0][0]))
+    iran = "https://w3id.org/geokg/id/country/IRN"
+    assert {"Iran", "Tehran"} <= labels(iran)
+    orgs = tmp_store.query("SELECT DISTINCT ?o WHERE { ?o a gkg:Organization }").rows
+    assert len(orgs) == 1 and "IAEA" in labels(str(orgs[0][0]))
+
+    # the same person acts in both articles; each statement names its own article
+    rows = tmp_store.query(
+        "SELECT DISTINCT ?article WHERE { ?st rdf:subject <https://w3id.org/geokg/id/person/friedrich-merz> ; "
+        "prov:wasDerivedFrom ?article }").rows
+    assert {str(r[0]) for r in rows} == {str(article_iri(first.key)), str(article_iri(second.key))}
