@@ -309,6 +309,6 @@ def test_articles_merge_by_iri_and_accumulate_aliases(tmp_path: Path, tmp_store,
 
     # the same person acts in both articles; each statement names its own article
     rows = tmp_store.query(
-        "SELECT DISTINCT ?article WHERE { ?st rdf:subject <https://w3id.org/geokg/id/person/friedrich-merz> ; "
-        "prov:wasDerivedFrom ?article }").rows
+        "SELECT DISTINCT ?article WHERE { ?st rdf:subject <https://w3id.org/geokg/id/person/friedrich-merz> ;"
+        " prov:wasDerivedFrom ?article }").rows
     assert {str(r[0]) for r in rows} == {str(article_iri(first.key)), str(article_iri(second.key))}
