@@ -25,12 +25,14 @@ Examples:
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
+import queue
 import re
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape as _xml_escape
@@ -237,6 +239,12 @@ def check_query(sparql: str, *, parse: bool = True) -> str:
     """
     if not isinstance(sparql, str) or not sparql.strip():
         raise QueryError("empty SPARQL query — pass a query, or -f FILE.rq")
+    # the guard is a pure function of the text, and analysts and servers repeat queries
+    return _check_query(sparql, parse)
+
+
+@functools.lru_cache(maxsize=256)
+def _check_query(sparql: str, parse: bool) -> str:
     skeleton = _skeleton(sparql)
     first = _FIRST_WORD.search(skeleton)
     if first is not None and first.group(1).upper() in _UPDATE_WORDS:
@@ -325,6 +333,7 @@ def _shorten_expected(detail: str) -> str:
     return f"{head}expected one of {shown}"
 
 
+@functools.lru_cache(maxsize=256)
 def query_form(sparql: str) -> str:
     r"""``select``, ``ask`` or ``graph`` (CONSTRUCT/DESCRIBE) from the query's keyword.
 
@@ -459,6 +468,34 @@ class _Run:
         self.stop = threading.Event()
 
 
+class _Evaluator:
+    """A reusable daemon thread for queries with a deadline.
+
+    Starting a thread per query costs more than a small query itself, so idle
+    evaluators wait for the next one. A query that overruns its deadline keeps
+    its evaluator busy until Oxigraph yields; the next query gets another one.
+    """
+
+    _idle: list[_Evaluator] = []
+    _lock = threading.Lock()
+
+    def __init__(self) -> None:
+        self.tasks: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
+        threading.Thread(target=self._loop, name="kg-sparql", daemon=True).start()
+
+    @classmethod
+    def run(cls, fn: Callable[[], None]) -> None:
+        with cls._lock:
+            evaluator = cls._idle.pop() if cls._idle else None
+        (evaluator or cls()).tasks.put(fn)
+
+    def _loop(self) -> None:
+        while True:
+            self.tasks.get()()
+            with self._lock:
+                self._idle.append(self)
+
+
 def evaluate_oxigraph(store: Any, text: str, *, timeout: float | None = None,
                       max_rows: int | None = None, prefixes: dict[str, str] | None = None) -> QueryResult:
     """Evaluate a checked query on a pyoxigraph Store over the union of its graphs.
@@ -518,9 +555,12 @@ def evaluate_oxigraph(store: Any, text: str, *, timeout: float | None = None,
             run.done.set()
 
     start = time.perf_counter()
-    worker = threading.Thread(target=work, name="kg-sparql", daemon=True)
-    worker.start()
-    finished = run.done.wait(timeout)
+    if timeout is None:
+        work()  # no deadline to watch: no thread needed
+        finished = True
+    else:
+        _Evaluator.run(work)
+        finished = run.done.wait(timeout)
     elapsed = time.perf_counter() - start
     if not finished:
         run.stop.set()
