@@ -99,6 +99,7 @@ class Ent:
     attributes: dict[str, str] = field(default_factory=dict)
     keep: bool = True
     seen_at: list[tuple[int, int]] = field(default_factory=list)  # (sentence index, token) of each mention
+    aside_at: set[tuple[int, int]] = field(default_factory=set)  # those inside a relative clause
 
     def add_alias(self, alias: str) -> None:
         alias = _clean_label(alias)
@@ -110,6 +111,11 @@ NAME_PARTICLES = {"bin", "al", "el", "ibn", "de", "van", "von", "da", "abu", "de
                   "dos", "das", "do", "di", "du", "ter", "ten", "y", "bint", "ould"}
 
 _PLAIN_SPACES = str.maketrans({"\u00a0": " ", "\u2007": " ", "\u202f": " ", "\u2009": " ", "\u200a": " "})
+
+
+def _in_relative_clause(tok: Token) -> bool:
+    """Is ``tok`` inside a relative clause ("…, which has accused X over a port deal, …")?"""
+    return any(a.dep_ == "relcl" for a in tok.ancestors)
 
 
 def _clean_label(text: str) -> str:
@@ -505,13 +511,17 @@ class Extractor:
             elif label == "EVENT":
                 out.append(Mention(sp.start, sp.end, "event", "", text, extra={"named": True}))
             elif label == "LAW":
-                out.append(Mention(sp.start, sp.end, "agreement", "", text, extra={"named": True}))
+                # a named law or treaty says what it is ("… Act", "… Treaty"); NER also tags
+                # stray names as LAW
+                heads = AGREEMENT_NAME_HEADS | set(self.trig["agreement_heads"])
+                if any(t.lower_ in heads for t in sp) or sp[-1].like_num and len(sp) > 1:
+                    out.append(Mention(sp.start, sp.end, "agreement", "", text, extra={"named": True}))
         return out
 
     def _names_a_place(self, sp: Span) -> bool:
         """'the Donetsk and Luhansk regions', 'the town of Bakhmut': a name naming a place noun."""
         tok = sp.root
-        while tok.dep_ == "conj" and tok.head is not tok:
+        while tok.dep_ == "conj" and tok.head.i != tok.i:
             tok = tok.head
         places = self.trig["place_nouns"]
         if tok.dep_ == "pobj" and tok.head.lower_ == "of":  # "the town of Bakhmut"
@@ -566,10 +576,15 @@ class Extractor:
         # right side: one or two prepositional phrases ("visit to Nairobi", "framework for lithium …")
         right_end = head.i + 1
         for c in head.rights:
+            if any(t.ent_type_ in ("DATE", "TIME") for t in c.children if t.dep_ == "pobj"):
+                break  # "a memorandum on Monday": when, not what
             if c.dep_ == "prep" and c.lower_ in ("to", "in", "at", "on", "with", "between", "of", "for",
                                                  "over", "against", "near", "by") and c.i == right_end:
                 sub = list(c.subtree)
-                if len(sub) <= 10 and not any(t.text in (",", ";", "(", "—", "–") for t in sub):
+                # commas only inside a list ("talks on drought, trade and security")
+                listed = all(t.head.dep_ == "conj" or any(x.dep_ == "conj" for x in t.head.children)
+                             for t in sub if t.text == ",")
+                if len(sub) <= 12 and listed and not any(t.text in (";", "(", "—", "–") for t in sub):
                     right_end = max(t.i for t in sub) + 1
                 elif len(sub) > 10:
                     # keep the preposition and its object's own modifiers only
@@ -715,6 +730,8 @@ class Extractor:
                     if ent is not None and ent.cls in ("Agreement", "Event"):
                         self._later_heads.setdefault((ent.cls, ent.head), m.key)
                         ent.seen_at.append((n, m.start))
+                        if _in_relative_clause(s.span.doc[m.extra.get("head_i", m.end - 1)]):
+                            ent.aside_at.add((n, m.start))
         for n, s in enumerate(self.sentences):
             for m in s.mentions:
                 if m.extra.get("anaphoric"):
@@ -747,7 +764,7 @@ class Extractor:
             if lemma in ("call", "name", "dub", "nickname", "rename"):
                 names = [c for c in v.children if c.dep_ in ("dobj", "oprd")]
                 clause = v
-                while clause.dep_ == "conj" and clause.head is not clause:
+                while clause.dep_ == "conj" and clause.head.i != clause.i:
                     clause = clause.head
                 if clause.dep_ == "relcl" and any(c.lower_ in ("which", "that", "what") for c in v.children):
                     anchor = clause.head
@@ -980,12 +997,12 @@ class Extractor:
     def _capital_is_actor(self, tok: Token, s: _Sentence) -> bool:
         """'Beijing said', 'pressure from Washington' → the country; 'talks in Tokyo' → a place."""
         head = tok
-        while head.dep_ in ("compound", "flat") and head.head.pos_ == "PROPN" and head.head is not head:
+        while head.dep_ in ("compound", "flat") and head.head.pos_ == "PROPN" and head.head.i != head.i:
             head = head.head
         dep = head.dep_
         if dep == "conj":
             first = head
-            while first.dep_ == "conj" and first.head is not first:
+            while first.dep_ == "conj" and first.head.i != first.i:
                 first = first.head
             dep = first.dep_
             head = first
@@ -1088,6 +1105,10 @@ class Extractor:
                 return max(earlier, key=last_seen).key
             return min(pool, key=lambda e: e.order).key  # named later in the text
         cands = [e for e in everything if last_seen(e) is not None]
+        # a thing named only in passing ("Somalia, which accused Ethiopia over a port deal, …")
+        # is a weaker antecedent than one the story itself is about
+        main = [e for e in cands if any(p < at and p not in e.aside_at for p in e.seen_at)]
+        cands = main or cands
         same = [e for e in cands if e.head == head]
         # "the memorandum" may name a partnership signed as one; "the plan" names only a plan
         pool = cands if head in self.trig["generic_agreement_heads"] else same or (

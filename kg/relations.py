@@ -266,12 +266,13 @@ class RelationFinder:
         if tok.dep_ != "poss" or low not in ("their", "its", "his", "her"):
             return []
         node = tok.head
-        while node.dep_ in ("pobj", "prep", "compound", "amod", "conj", "appos") and node.head is not node:
+        while node.dep_ in ("pobj", "prep", "compound", "amod", "conj", "appos") and node.head.i != node.i:
             node = node.head
         if node.dep_ not in ("dobj", "attr", "oprd") and node.pos_ not in ("VERB", "AUX"):
             return []
         verb = node if node.pos_ in ("VERB", "AUX") else node.head
-        if verb.pos_ not in ("VERB", "AUX") or any(c is tok.head for c in verb.children if c.dep_ == "nsubj"):
+        if verb.pos_ not in ("VERB", "AUX") or any(c.i == tok.head.i for c in verb.children
+                                                     if c.dep_ == "nsubj"):
             return []
         subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
         if not subj or subj[0].pos_ == "PRON":
@@ -364,7 +365,8 @@ class RelationFinder:
                     return [(latest[0], 0.6)]
         # "U.S. officials", "the Chinese delegation", "negotiators from Russia and Ukraine":
         # a country's people speak for it
-        if lemma in self.trig["people_nouns"] or low in self.trig["people_nouns"]:
+        named = any(c.dep_ == "appos" and s.token_key.get(c.i) for c in kids)  # "its leader, Ana Ruiz"
+        if (lemma in self.trig["people_nouns"] or low in self.trig["people_nouns"]) and not named:
             for c in kids:
                 if c.dep_ in ("compound", "amod", "poss", "nmod") and s.token_key.get(c.i):
                     return [(self._materialise(s.token_key[c.i]), 0.7)]
@@ -420,17 +422,17 @@ class RelationFinder:
                         return self.ents_of(p)
         if any(c.dep_ == "nsubjpass" for c in v.children):
             return []
-        if v.dep_ in ("xcomp", "pcomp") and v.head is not v:
+        if v.dep_ in ("xcomp", "pcomp") and v.head.i != v.i:
             # object control: "orders it to help", "accused Chile of shelling": the object acts
-            up = v.head.head if v.head.pos_ == "ADP" and v.head.head is not v.head else v.head
+            up = v.head.head if v.head.pos_ == "ADP" and v.head.head.i != v.head.i else v.head
             if up.lemma_.lower() in self.trig["object_control_verbs"]:
                 for c in up.children:
                     if c.dep_ == "dobj":
                         return [(k, f * 0.9) for k, f in self.ents_of(c)]
-        if v.dep_ in ("xcomp", "conj", "advcl", "pcomp") and v.head is not v:
-            up = v.head.head if v.head.pos_ == "ADP" and v.head.head is not v.head else v.head
+        if v.dep_ in ("xcomp", "conj", "advcl", "pcomp") and v.head.i != v.i:
+            up = v.head.head if v.head.pos_ == "ADP" and v.head.head.i != v.head.i else v.head
             return [(k, f * 0.9) for k, f in self.subjects(up, depth + 1)]
-        if v.dep_ in ("relcl", "acl") and v.head is not v:
+        if v.dep_ in ("relcl", "acl") and v.head.i != v.i:
             return self.ents_of(v.head)
         return []
 
@@ -475,17 +477,17 @@ class RelationFinder:
                     return True
             own_subject = any(c.dep_ in ("nsubj", "nsubjpass") for c in node.children)
             parent = node.head
-            if node.dep_ == "xcomp" and parent is not node:
+            if node.dep_ == "xcomp" and parent.i != node.i:
                 if parent.lemma_.lower() in self.trig["negating_verbs"]:
                     return True  # "refused to back", "declined to say whether …"
                 if parent.lemma_.lower() in self.trig["hedging_verbs"]:
                     return True
                 node = parent
                 continue
-            if node.dep_ in ("conj", "advcl") and not own_subject and parent is not node:
+            if node.dep_ in ("conj", "advcl") and not own_subject and parent.i != node.i:
                 node = parent
                 continue
-            if node.dep_ == "ccomp" and parent is not node:
+            if node.dep_ == "ccomp" and parent.i != node.i:
                 if parent.lemma_.lower() in self.trig["hedging_verbs"]:
                     return True  # "diplomats suggested Peru might …"
                 if any(c.dep_ == "nsubj" and c.lemma_.lower() in self.trig["unnamed_sources"]
@@ -534,9 +536,13 @@ class RelationFinder:
             for sk, sf in subjects:
                 for ek in last:
                     self._emit(sk, "participantIn", ek, f"verb:{lemma}-implicit", 0.6 * sf, spec.get("fine"))
-        # any verb whose subject acts "at the meeting" takes part in it
+        # any verb whose subject acts "at the meeting" takes part in it; a host and the
+        # guest ("hosted Abiy in Nairobi for talks") both do
         if spec["predicate"] != "participantIn":
             self._event_prep_participation(v, subjects)
+        elif lemma in ("host", "receive", "invite", "welcome"):
+            guests = [(k, f) for k, f, _t in objects if self._cls(k) in ACTOR_CLASSES]
+            self._event_prep_participation(v, subjects + guests)
         if spec["predicate"] == "partyTo" and any(self._cls(o[0]) == "Agreement" for o in objects):
             people = [k for k, _ in subjects if self._cls(k) in ("Person",)]
             for i, a in enumerate(people):
@@ -581,7 +587,7 @@ class RelationFinder:
         at a refinery in Basra': a place phrase beside an event phrase of the same verb."""
         subj = [c for c in v.children if c.dep_ in ("nsubj", "nsubjpass")]
         events = [k for c in subj for k, _ in self.ents_of(c) if self._cls(k) == "Event"]
-        beside = [(c, k) for c in v.children if c.dep_ == "prep" and c.lower_ in ("in", "at", "during")
+        beside = [(c, k) for c in v.children if c.dep_ == "prep" and c.lower_ in ("in", "at", "during", "for")
                   for p in c.children if p.dep_ == "pobj"
                   for k, _ in self.ents_of(p) if self._cls(k) == "Event"]
         if not events and not beside or self.blocked(v):
@@ -598,7 +604,7 @@ class RelationFinder:
                     for ok, of in found:
                         if self._cls(ok) not in ("Location", "Country"):
                             continue
-                        for e in events + [k for prep, k in beside if prep is not c]:
+                        for e in events + [k for prep, k in beside if prep.i != c.i]:
                             rule = f"verb:{v.lemma_}-{c.lower_}-venue"
                             self._emit(e, "locatedIn", ok, rule, 0.7 * of)
 
@@ -631,7 +637,7 @@ class RelationFinder:
         if not subjects and v.dep_ == "relcl":
             # "a declaration on fisheries that commits …": the clause hangs off the topic word
             node = v.head
-            while node.dep_ in ("pobj", "prep") and node.head is not node:
+            while node.dep_ in ("pobj", "prep") and node.head.i != node.i:
                 node = node.head
                 key = self.s.token_key.get(node.i)
                 if key and self._cls(key) in ("Agreement", "Event"):
@@ -675,7 +681,10 @@ class RelationFinder:
                 for p in c.children:
                     if p.dep_ != "pobj":
                         continue
-                    for ok, of in self.ents_of(p):
+                    found = self.ents_of(p) or [  # "for two days of talks"
+                        (k, f) for x in p.children if x.dep_ == "prep" and x.lower_ == "of"
+                        for q in x.children if q.dep_ == "pobj" for k, f in self.ents_of(q)]
+                    for ok, of in found:
                         if self._cls(ok) == "Event":
                             for sk, sf in subjects:
                                 self._emit(sk, "participantIn", ok, f"prep:{c.lower_}-event", 0.65 * sf * of)
@@ -685,6 +694,10 @@ class RelationFinder:
         gov = n.head if n.dep_ in ("dobj", "attr", "pobj", "nsubj", "conj") else None
         if gov is not None and gov.pos_ == "ADP":
             gov = gov.head
+        # "endorsed a package of sanctions against Russia": the measure noun counts, not the package
+        if gov is not None and gov.pos_ == "NOUN" and gov.lemma_.lower() in self.trig["quantity_nouns"] \
+                and n.head.lower_ == "of" and gov.dep_ in ("dobj", "nsubj", "pobj", "attr"):
+            gov = gov.head.head if gov.head.pos_ == "ADP" else gov.head
         if gov is not None and self.blocked(gov):
             return
         holders = [(k, f) for k, f in self.owner_of(n)]
@@ -702,7 +715,7 @@ class RelationFinder:
                             found = self.ents_of(p) or self.owner_of(p)
                             possessed = any(x.dep_ == "poss" for x in p.children)
                             owners = self.owner_of(p) if possessed else []
-                            if owners and all(self._cls(k) in ("Issue", "") for k, _ in found):
+                            if owners and found and all(self._cls(k) in ("Issue", "") for k, _ in found):
                                 found = owners  # "support for Russia's defence industry" backs Russia
                             targets.extend(found)
         predicate, fine0, rule = spec["predicate"], spec.get("fine"), f"noun:{n.lemma_.lower()}"
@@ -721,7 +734,7 @@ class RelationFinder:
         gov = a.head if a.dep_ in ("acomp", "attr", "amod", "oprd") else a
         if self.blocked(gov) or self.blocked(a):
             return
-        holders = self.subjects(gov) if gov is not a else []
+        holders = self.subjects(gov) if gov.i != a.i else []
         if not holders and a.dep_ in ("appos", "attr") and a.head.pos_ in ("PROPN", "NOUN"):
             holders = self.ents_of(a.head)
         targets = []
@@ -784,7 +797,7 @@ class RelationFinder:
             node = t
             for _ in range(3):
                 heads.add(node)
-                if node.dep_ in ("compound", "appos", "flat") and node.head is not node:
+                if node.dep_ in ("compound", "appos", "flat") and node.head.i != node.i:
                     node = node.head
                 else:
                     break
@@ -991,17 +1004,30 @@ class RelationFinder:
 
     def _event_agreement_topics(self) -> None:
         """An agreement reached at (or as the outcome of) an event: the event is about its topics."""
-        keys = {k for k in self.s.token_key.values()}
-        events = [k for k in keys if self._cls(k) == "Event"]
-        agreements = [k for k in keys if self._cls(k) == "Agreement"]
+        clause_of: dict[str, set[int]] = {}
+        for i, k in self.s.token_key.items():
+            if self._cls(k) in ("Event", "Agreement"):
+                clause_of.setdefault(k, set()).add(self._clause_verb(self.s.span.doc[i]))
+        events = [k for k in clause_of if self._cls(k) == "Event"]
+        agreements = [k for k in clause_of if self._cls(k) == "Agreement"]
         for a in agreements:
             # the event is about the agreement's main topic (the first one its name gives),
             # not every item the agreement lists
             topics = [r.object for r in self.ex.relations if r.subject == a and r.predicate == "concerns"
                       and r.evidence.rule == "phrase:topic"][:1]
             for e in events:
+                if not clause_of[a] & clause_of[e]:
+                    continue  # in one sentence but different clauses: no link between them
                 for t in topics:
                     self._emit(e, "concerns", t, "cooccur:event-agreement-topic", 0.5)
+
+    @staticmethod
+    def _clause_verb(tok: Token) -> int:
+        """Index of the verb heading the clause ``tok`` is in (the root if there is none)."""
+        node = tok
+        while node.pos_ not in ("VERB", "AUX") and node.head.i != node.i:
+            node = node.head
+        return node.i
 
     def _membership_rules(self) -> None:
         """'X, Y and Z are OPEC members'; 'X, Y and six other members of the Arab League'."""
@@ -1031,7 +1057,7 @@ class RelationFinder:
                     c.lower_ == "other" for c in tok.children):
                 # "X, Y and six other members of Z"; not "the EU and the members of ASEAN"
                 root = tok
-                while root.dep_ in ("conj", "appos") and root.head is not root:
+                while root.dep_ in ("conj", "appos") and root.head.i != root.i:
                     root = root.head
                 members = [(k, f) for k, f in self.ents_of(root) if k not in org_keys]
             elif tok.dep_ == "appos":

@@ -1063,3 +1063,36 @@ def test_known_agreement_named_by_its_countries_has_them_as_parties():
 def test_a_known_treaty_is_found_again_by_its_head_word():
     text = "The United States left the INF Treaty in 2019. Russia criticised the treaty."
     assert ("Russia", "opposes", "Intermediate-Range Nuclear Forces Treaty") in rels(text)
+
+
+def test_the_agreement_skips_one_named_only_in_a_relative_clause():
+    text = ("Chile and Peru signed a memorandum on fisheries on Monday. Bolivia, which has criticised "
+            "Peru over a port deal with Brazil, stayed away. The Andean Community welcomed the agreement.")
+    r = rels(text)
+    assert any(p == "supports" and o == "memorandum on fisheries" for _, p, o in r), r
+    assert not any(p == "supports" and "port deal" in o for _, p, o in r)
+
+
+def test_days_of_talks_on_a_list_of_topics_is_one_event_with_its_host_and_guest():
+    text = ("President Gabriel Boric hosted President Dina Boluarte in Santiago on Monday for two days "
+            "of talks on fisheries, trade and migration.")
+    r = rels(text)
+    talks = next(e.label for e in run(text).entities if e.cls == "Event")
+    assert {("Gabriel Boric", "participantIn", talks), ("Dina Boluarte", "participantIn", talks)} <= r
+    assert "talks" in talks and (talks, "concerns", "migration") in r
+
+
+def test_a_package_of_sanctions_against_a_country_opposes_it():
+    text = "European Union leaders endorsed a new package of sanctions against Belarus on Thursday."
+    assert ("European Union", "opposes", "Belarus") in rels(text)
+
+
+def test_a_stray_name_tagged_as_law_is_no_agreement():
+    text = "President Gabriel Boric praised Abiy's \"courage in seeking peace\"."
+    assert "Agreement" not in ents(text).values()
+
+
+def test_an_event_in_one_clause_is_not_about_an_agreement_in_another():
+    text = ("Bolivia, which has accused Peru over a gas agreement with Brazil, condemned the summit "
+            "in Lima.")
+    assert not any(p == "concerns" and s.startswith("summit") for s, p, _ in rels(text))
