@@ -66,7 +66,7 @@ class RelationFinder:
             key = s.token_key.get(tok.i)
             if tok.pos_ in ("PROPN", "NOUN") and key and self._cls(key) == "Location":
                 self._location_in(tok)
-            if tok.pos_ in ("NOUN", "PROPN") and (lemma in self.nouns or tok.lower_ in self.nouns):
+            if tok.pos_ in ("NOUN", "PROPN", "NUM") and (lemma in self.nouns or tok.lower_ in self.nouns):
                 self._noun_rule(tok, self.nouns.get(lemma) or self.nouns[tok.lower_])
             if tok.pos_ in ("ADJ", "VERB", "NOUN") and tok.lower_ in self.adjs:
                 self._adjective_rule(tok, self.adjs[tok.lower_])
@@ -396,11 +396,13 @@ class RelationFinder:
                         out.extend((k, f * 0.7) for k, f in self.ents_of(p))
         return out
 
-    def owner_of(self, tok: Token) -> list[tuple[str, float]]:
-        """Actors that own or qualify a non-entity noun: "Japan's decision", "U.S. interest"."""
+    def owner_of(self, tok: Token, *, demonyms: bool = False) -> list[tuple[str, float]]:
+        """Actors that own or qualify a non-entity noun: "Japan's decision", "U.S. interest"
+        (and with ``demonyms``, "Brazilian infrastructure")."""
         out = []
+        deps = ("poss", "compound", "nmod", "amod") if demonyms else ("poss", "compound", "nmod")
         for c in tok.children:
-            if c.dep_ in ("poss", "compound", "nmod"):
+            if c.dep_ in deps:
                 for k, f in self.ents_of(c):
                     if self.ex.entities[k].cls in ("Person", "Country", "Organization"):
                         out.append((k, f * 0.8))
@@ -703,6 +705,10 @@ class RelationFinder:
         holders = [(k, f) for k, f in self.owner_of(n)]
         if not holders and gov is not None and gov.pos_ in ("VERB", "AUX"):
             holders = self.subjects(gov)
+        if not holders and n.dep_ == "appos":  # "Milei, a critic of Lula, …"
+            holders = [(k, f) for k, f in self.ents_of(n.head, resolve_pronouns=False)
+                       if self._cls(k) in ACTOR_CLASSES]
+
         if not holders:
             return
         targets = []
@@ -713,8 +719,10 @@ class RelationFinder:
                     for p in c.children:
                         if p.dep_ == "pobj":
                             found = self.ents_of(p) or self.owner_of(p)
-                            possessed = any(x.dep_ == "poss" for x in p.children)
-                            owners = self.owner_of(p) if possessed else []
+                            # "for Russia's defence industry", "for Brazilian infrastructure"
+                            possessed = any(x.dep_ == "poss" or x.dep_ == "amod" and self.s.token_key.get(x.i)
+                                            for x in p.children)
+                            owners = self.owner_of(p, demonyms=True) if possessed else []
                             if owners and found and all(self._cls(k) in ("Issue", "") for k, _ in found):
                                 found = owners  # "support for Russia's defence industry" backs Russia
                             targets.extend(found)

@@ -1096,3 +1096,20 @@ def test_an_event_in_one_clause_is_not_about_an_agreement_in_another():
     text = ("Bolivia, which has accused Peru over a gas agreement with Brazil, condemned the summit "
             "in Lima.")
     assert not any(p == "concerns" and s.startswith("summit") for s, p, _ in rels(text))
+
+
+def test_a_critic_in_apposition_opposes():
+    text = "Argentina's President Javier Milei, a critic of Lula, did not comment on the visit."
+    text += " President Luiz Inácio Lula da Silva met him later."
+    assert ("Javier Milei", "opposes", "Luiz Inácio Lula da Silva") in rels(text)
+
+
+def test_money_pledged_for_a_countrys_sector_supports_the_country():
+    text = "The Public Investment Fund pledged $10 billion for Brazilian infrastructure on Monday."
+    assert ("Public Investment Fund", "supports", "Brazil") in rels(text)
+
+
+def test_hedged_and_denied_statements_give_no_stance():
+    text = ("Brazil has not decided whether to join OPEC+, Energy Minister Alexandre Silveira said. "
+            "Analysts said membership might anger environmental groups.")
+    assert not any(p in ("memberOf", "supports", "opposes") for _, p, _ in rels(text))
