@@ -25,6 +25,7 @@ OF_HEADS = {"part", "much", "most", "some", "rest", "outcome", "result", "core",
 ACTOR_CLASSES = ("Person", "Country", "Organization")
 LOC_PREPS = {"in", "at", "near", "outside", "inside"}
 EVENT_PREPS = {"at", "during", "in", "to", "on", "after", "before", "ahead", "for"}
+NAMING_VERBS = {"call", "describe", "label", "brand", "deem", "consider", "term", "dub"}
 QUOTES = {'"', "“", "”", "«", "»"}
 ISSUE_PREPS = {"on", "over", "about", "regarding", "concerning", "for", "covering"}
 
@@ -456,6 +457,10 @@ class RelationFinder:
                 found = self.ents_of(t)
                 if not found:
                     found = self.owner_of(t) or self._through_prep(t)
+                if not found and t.lemma_.lower() in self.trig["body_nouns"]:
+                    # "sanctioned three Japanese defence firms": a country's firms stand for it
+                    found = [(k, f * 0.7) for k, f in self.owner_of(t, demonyms=True)
+                             if self._cls(k) == "Country"]
                 out.extend((k, f, t) for k, f in found)
         if v.dep_ in ("relcl", "acl") and not any(c.dep_ in ("dobj", "nsubjpass") for c in v.children) and (
                 any(c.dep_ in ("nsubj", "agent") for c in v.children)):
@@ -692,6 +697,8 @@ class RelationFinder:
                                 self._emit(sk, "participantIn", ok, f"prep:{c.lower_}-event", 0.65 * sf * of)
 
     def _noun_rule(self, n: Token, spec: dict) -> None:
+        if n.dep_ == "oprd" or n.head.lemma_.lower() in NAMING_VERBS:
+            return  # "Beijing called the pact a threat to stability": a judgement (_evaluation_rule)
         # the stance holder: subject of the verb the noun is object of, or the noun's owner
         gov = n.head if n.dep_ in ("dobj", "attr", "pobj", "nsubj", "conj") else None
         if gov is not None and gov.pos_ == "ADP":
@@ -933,9 +940,11 @@ class RelationFinder:
                         self._emit(key, "locatedIn", ok, f"phrase:{c.lower_}-venue", 0.75 * of)
                     elif cls == "Event" and c.lower_ == "by" and ocls in ACTOR_CLASSES:
                         self._emit(ok, "participantIn", key, "phrase:by-agent", 0.7 * of)
-                    elif c.lower_ == "between" and ocls in ("Person", "Country", "Organization"):
+                    elif c.lower_ in ("between", "with") and ocls in ("Person", "Country", "Organization"):
+                        # "talks between X and Y", "a defence treaty with Manila", "a meeting with Putin"
                         pred = "participantIn" if cls == "Event" else "partyTo"
-                        self._emit(ok, pred, key, "phrase:between", 0.7 * of)
+                        weight = 0.7 if c.lower_ == "between" else 0.6
+                        self._emit(ok, pred, key, f"phrase:{c.lower_}", weight * of)
                     elif ocls == "Issue" and (c.lower_ in ISSUE_PREPS
                                               or c.lower_ == "against" and cls == "Event"):
                         self._emit(key, "concerns", ok, f"phrase:{c.lower_}-topic", 0.7 * of)
@@ -1090,7 +1099,7 @@ class RelationFinder:
             clause = tok.head
             if tok.dep_ == "oprd":  # "called the tariffs a mistake": the caller judges the object
                 judged = [c for c in clause.children if c.dep_ == "dobj"]
-                naming = clause.lemma_.lower() in ("call", "describe", "label", "brand", "deem", "consider")
+                naming = clause.lemma_.lower() in NAMING_VERBS
                 holders = self.subjects(clause) if naming else []
             else:  # "the text was unacceptable", in a clause a named speaker reports
                 judged = [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")]

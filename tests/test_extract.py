@@ -1113,3 +1113,21 @@ def test_hedged_and_denied_statements_give_no_stance():
     text = ("Brazil has not decided whether to join OPEC+, Energy Minister Alexandre Silveira said. "
             "Analysts said membership might anger environmental groups.")
     assert not any(p in ("memberOf", "supports", "opposes") for _, p, _ in rels(text))
+
+
+def test_calling_something_a_threat_to_x_is_not_opposing_x():
+    text = ("Japan and the Philippines signed a reciprocal access agreement, a step that Beijing "
+            "called a threat to regional stability.")
+    assert not any(s == "China" and o == "regional stability" for s, _, o in rels(text))
+
+
+def test_having_a_treaty_with_a_country_makes_both_parties():
+    text = "The United States, which has a mutual defence treaty with Manila, welcomed the deal."
+    r = rels(text)
+    treaty = next(e.label for e in run(text).entities if e.cls == "Agreement")
+    assert {("United States", "partyTo", treaty), ("Philippines", "partyTo", treaty)} <= r
+
+
+def test_sanctioning_a_countrys_firms_opposes_the_country():
+    text = "Beijing sanctioned three Japanese defence firms last week."
+    assert ("China", "opposes", "Japan") in rels(text)
