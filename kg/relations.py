@@ -515,6 +515,8 @@ class RelationFinder:
         spec = self.verbs[lemma]
         if self.blocked(v):
             return
+        if spec.get("without_object") and any(c.dep_ == "dobj" for c in v.children):
+            return  # "withdrew from the treaty", not "withdrew troops from the border"
         specs = spec.get("objects") or ["dobj"]
         if "dobj" not in specs and lemma in ("meet",):
             specs = [*specs, "dobj"]

@@ -1131,3 +1131,20 @@ def test_having_a_treaty_with_a_country_makes_both_parties():
 def test_sanctioning_a_countrys_firms_opposes_the_country():
     text = "Beijing sanctioned three Japanese defence firms last week."
     assert ("China", "opposes", "Japan") in rels(text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Brazil lashed out at the United States over tariffs.", ("Brazil", "opposes", "United States")),
+    ("Canada hit back at China on Tuesday.", ("Canada", "opposes", "China")),
+    ("Poland summoned Russia's ambassador on Friday.", ("Poland", "opposes", "Russia")),
+    ("The United States withdrew from the Paris Agreement.", ("United States", "opposes", "Paris Agreement")),
+    ("Chile threw its weight behind Peru's bid.", ("Chile", "supports", "Peru")),
+    ("Japan congratulated South Korea on its election.", ("Japan", "supports", "South Korea")),
+    ("Lithuania expelled three Belarusian diplomats.", ("Lithuania", "opposes", "Belarus")),
+])
+def test_common_stance_phrasings(text, expected):
+    assert expected in rels(text)
+
+
+def test_withdrawing_troops_from_a_country_is_no_stance():
+    assert not rels("Russia withdrew troops from Ukraine.")
