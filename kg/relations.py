@@ -64,6 +64,9 @@ class RelationFinder:
                 self._under_agreement(tok)
                 self._event_venue(tok)
                 self._topic_clause(tok)
+                if lemma in self.trig["travel_verbs"] and not self.blocked(tok):
+                    # "flew to Beijing for talks", "arrived in Delhi for the summit"
+                    self._event_prep_participation(tok, self.subjects(tok))
             key = s.token_key.get(tok.i)
             if tok.pos_ in ("PROPN", "NOUN") and key and self._cls(key) == "Location":
                 self._location_in(tok)

@@ -1148,3 +1148,23 @@ def test_common_stance_phrasings(text, expected):
 
 def test_withdrawing_troops_from_a_country_is_no_stance():
     assert not rels("Russia withdrew troops from Ukraine.")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Antony Blinken travelled to Beijing for talks with Wang Yi.",
+     ("Antony Blinken", "participantIn", "talks with Wang Yi")),
+    ("Giorgia Meloni chaired the G7 summit in Apulia.",
+     ("Giorgia Meloni", "participantIn", "G7 summit in Apulia")),
+    ("Olaf Scholz spoke by phone with Vladimir Putin on Friday.",
+     ("Olaf Scholz", "meetsWith", "Vladimir Putin")),
+])
+def test_common_participation_phrasings(text, expected):
+    assert expected in rels(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Vladimir Putin skipped the G20 summit in Rio de Janeiro.",
+    "Argentina boycotted the climate summit in Baku.",
+])
+def test_staying_away_is_no_participation(text):
+    assert not any(p == "participantIn" and s in ("Vladimir Putin", "Argentina") for s, p, _ in rels(text))
