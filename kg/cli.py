@@ -654,7 +654,7 @@ def view_command(output: str, article: str | None, focus: str | None, depth: int
       kg view -o top.html --top 200 --input export.trig
     """
     from .errors import ExportError
-    from .export import _inside
+    from .export import refuse_inside_store
     from .view import select, write_html
 
     if depth != 1 and focus is None:
@@ -662,9 +662,8 @@ def view_command(output: str, article: str | None, focus: str | None, depth: int
     target = Path(output)
     if input_path is not None and target.resolve() == Path(input_path).resolve():
         raise ExportError(f"output {output} is the input file — choose another -o path")
-    if input_path is None and "://" not in store and Path(store).is_dir() and _inside(target, Path(store)):
-        raise ExportError(f"refusing to write {output} inside the store folder {store}; "
-                          "choose a path outside it")
+    if input_path is None:
+        refuse_inside_store(target, store)
     G, heading = select(_projection(store, input_path), article=article, focus=focus, depth=depth, top=top)
     write_html(G, output, force=force, heading=title or heading, physics=physics)
     info(f"wrote {output} ({G.number_of_nodes()} entities, {G.number_of_edges()} relations)")

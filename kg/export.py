@@ -171,6 +171,17 @@ def _inside(path: Path, folder: Path) -> bool:
     return True
 
 
+def refuse_inside_store(target: str | os.PathLike[str], location: str) -> None:
+    """Raise :class:`ExportError` when ``target`` lies in the folder of the store at ``location``
+    (a file there could corrupt the store); server URLs have no folder."""
+    if not location or "://" in location:
+        return
+    folder = Path(location)
+    if folder.is_dir() and _inside(Path(target), folder):
+        raise ExportError(f"refusing to write {target} inside the store folder {folder}; "
+                          "choose a path outside it")
+
+
 def _write_rdflib(graph: Any, out: BinaryIO, format: str) -> None:
     """Serialise an rdflib Graph/Dataset through pyoxigraph's writers."""
     import pyoxigraph as ox
@@ -254,12 +265,8 @@ def export_graph(source: Store | rdflib.Graph, path: str | os.PathLike[str] | No
         return name
 
     target = Path(path)
-    location = getattr(source, "location", "")
-    if isinstance(source, Store) and location and not location.startswith(("http://", "https://")):
-        folder = Path(location)
-        if folder.exists() and _inside(target, folder):
-            raise ExportError(f"refusing to write {target} inside the store folder {folder}; "
-                              "choose a path outside it")
+    if isinstance(source, Store):
+        refuse_inside_store(target, getattr(source, "location", ""))
     try:
         with atomic_write(target, force=force) as fh:
             write(fh)

@@ -761,7 +761,7 @@ class Extractor:
         for v in s.span:
             lemma = v.lemma_.lower()
             names, anchor = [], None
-            if lemma in ("call", "name", "dub", "nickname", "rename"):
+            if lemma in self.trig["naming_verbs"]:
                 names = [c for c in v.children if c.dep_ in ("dobj", "oprd")]
                 clause = v
                 while clause.dep_ == "conj" and clause.head.i != clause.i:
@@ -1318,25 +1318,40 @@ def extract(document: Document, nlp: Any = None, lexicon: Lexicon | None = None,
     return Extractor(document, lexicon or load_lexicon(), nlp, known_people).run(parsed)
 
 
-def people_index(names: Iterable[tuple[str, str]]) -> dict[str, tuple[str, str]]:
+class PeopleIndex(dict):
+    """surname -> (person key, full name), grown one person at a time (see :func:`people_index`).
+
+    A surname shared by two known people is left out, for good: it cannot say which one
+    is meant.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.clashes: set[str] = set()
+
+    def add(self, key: str, full: str) -> None:
+        parts = full.split()
+        if len(parts) < 2 or parts[-1] in self.clashes:
+            return
+        surname = parts[-1]
+        if surname in self and self[surname][0] != key:
+            self.clashes.add(surname)
+            del self[surname]
+        else:
+            self[surname] = (key, full)
+
+
+def people_index(names: Iterable[tuple[str, str]]) -> PeopleIndex:
     """surname -> (person key, full name) for :func:`extract`'s ``known_people``.
 
-    ``names``: (person key, full name) pairs, e.g. the persons already in a store. A surname
-    shared by two known people is left out: it cannot say which one is meant.
+    ``names``: (person key, full name) pairs, e.g. the persons already in a store.
 
     >>> people_index([("person/friedrich-merz", "Friedrich Merz"), ("person/ana-merz", "Ana Merz")])
     {}
     >>> people_index([("person/olaf-scholz", "Olaf Scholz")])
     {'Scholz': ('person/olaf-scholz', 'Olaf Scholz')}
     """
-    out: dict[str, tuple[str, str]] = {}
-    clash: set[str] = set()
+    index = PeopleIndex()
     for key, full in names:
-        parts = full.split()
-        if len(parts) < 2:
-            continue
-        surname = parts[-1]
-        if surname in out and out[surname][0] != key:
-            clash.add(surname)
-        out.setdefault(surname, (key, full))
-    return {k: v for k, v in out.items() if k not in clash}
+        index.add(key, full)
+    return index

@@ -538,12 +538,6 @@ def _stored_people(store: Store | None) -> list[tuple[str, str]]:
     return [(str(p)[len(str(ID)):], str(label)) for p, label in rows if str(p).startswith(str(ID))]
 
 
-def _people_index(people: list[tuple[str, str]]) -> dict[str, tuple[str, str]]:
-    from .extract import people_index
-
-    return people_index(people)
-
-
 class _Target:
     """The store :func:`ingest` writes to. Given a location, it opens the store itself and
     creates a new one only when the first article is about to be written."""
@@ -629,8 +623,9 @@ def ingest(paths: list[str], store: Store | str | os.PathLike[str], *,
     target = _Target(store)
     sent: dict[str, str] = {}  # article IRI -> sha256 of the text already sent in this run
     # people named in full before ("Friedrich Merz") let a later "Chancellor Merz" join them
-    people = _stored_people(target.store)
-    known = _people_index(people)
+    from .extract import people_index
+
+    known = people_index(_stored_people(target.store))
 
     def todo() -> Iterator[tuple[str, Document]]:
         for name, doc in read_inputs(paths):
@@ -668,9 +663,8 @@ def ingest(paths: list[str], store: Store | str | os.PathLike[str], *,
                     report.done.append(name)
                     report.entities += outcome.entities
                     report.relations += outcome.relations
-                people.extend(outcome.people)
-                known.clear()
-                known.update(_people_index(people))
+                for key, full in outcome.people:
+                    known.add(key, full)
             if progress:
                 progress(name)
     except KeyboardInterrupt as err:

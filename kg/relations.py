@@ -25,7 +25,6 @@ OF_HEADS = {"part", "much", "most", "some", "rest", "outcome", "result", "core",
 ACTOR_CLASSES = ("Person", "Country", "Organization")
 LOC_PREPS = {"in", "at", "near", "outside", "inside"}
 EVENT_PREPS = {"at", "during", "in", "to", "on", "after", "before", "ahead", "for"}
-NAMING_VERBS = {"call", "describe", "label", "brand", "deem", "consider", "term", "dub"}
 QUOTES = {'"', "“", "”", "«", "»"}
 ISSUE_PREPS = {"on", "over", "about", "regarding", "concerning", "for", "covering"}
 
@@ -702,7 +701,7 @@ class RelationFinder:
                                 self._emit(sk, "participantIn", ok, f"prep:{c.lower_}-event", 0.65 * sf * of)
 
     def _noun_rule(self, n: Token, spec: dict) -> None:
-        if n.dep_ == "oprd" or n.head.lemma_.lower() in NAMING_VERBS:
+        if n.dep_ == "oprd" or n.head.lemma_.lower() in self.trig["judging_verbs"]:
             return  # "Beijing called the pact a threat to stability": a judgement (_evaluation_rule)
         # the stance holder: subject of the verb the noun is object of, or the noun's owner
         gov = n.head if n.dep_ in ("dobj", "attr", "pobj", "nsubj", "conj") else None
@@ -1104,7 +1103,7 @@ class RelationFinder:
             clause = tok.head
             if tok.dep_ == "oprd":  # "called the tariffs a mistake": the caller judges the object
                 judged = [c for c in clause.children if c.dep_ == "dobj"]
-                naming = clause.lemma_.lower() in NAMING_VERBS
+                naming = clause.lemma_.lower() in self.trig["judging_verbs"]
                 holders = self.subjects(clause) if naming else []
             else:  # "the text was unacceptable", in a clause a named speaker reports
                 judged = [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")]

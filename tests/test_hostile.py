@@ -233,6 +233,16 @@ def store_graphs(path: Path) -> dict[str, rdflib.Graph]:
     return out
 
 
+def build_every_format(article: Path, stem: Path) -> dict[str, rdflib.Graph]:
+    """`kg build ARTICLE -o STEM.<ext>` for every build format, each parsed back."""
+    graphs = {}
+    for ext in EXTENSIONS:
+        out = stem.with_name(stem.name + ext)
+        assert_ok(kg("build", str(article), "-o", str(out)))
+        graphs[ext] = parse_union(out)
+    return graphs
+
+
 def parse_union(path: Path, suffix: str | None = None) -> rdflib.Graph:
     fmt = RDFLIB_FORMAT[suffix or path.suffix]
     ds = rdflib.Dataset()
@@ -447,11 +457,7 @@ def test_case5_hostile_characters_every_format_reads_back(tmp_path):
     name = "odd\nname\x1b[31m\udcff.html"  # what Python makes of the bytes b"odd\nname\x1b[31m\xff.html"
     article = tmp_path / name
     article.write_text(HOSTILE_HTML, encoding="utf-8")
-    built = {}
-    for ext in EXTENSIONS:
-        out = tmp_path / f"built{ext}"
-        assert_ok(kg("build", str(article), "-o", str(out)))
-        built[ext] = parse_union(out)
+    built = build_every_format(article, tmp_path / "built")
     reference = built[".nt"]
     assert len(reference) > 20
     for ext, g in built.items():
@@ -551,11 +557,7 @@ def test_case9_odd_names_literals_exact_iris_safe(tmp_path):
     kept exactly in literals (dcterms:source, labels), never in an IRI."""
     article = tmp_path / ODD_NAME
     article.write_text(ODD_TEXT, encoding="utf-8")
-    graphs = {}
-    for ext in EXTENSIONS:
-        out = tmp_path / f"odd{ext}"
-        assert_ok(kg("build", str(article), "-o", str(out)))
-        graphs[ext] = parse_union(out)
+    graphs = build_every_format(article, tmp_path / "odd")
     g = graphs[".nt"]
     for ext, other in graphs.items():
         assert isomorphic(other, g), ext
